@@ -1,0 +1,114 @@
+package io.stratafs.fuse.vfs;
+
+import io.stratafs.protocol.meta.Attr;
+import io.stratafs.protocol.meta.StatFsReply;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The FUSE-agnostic filesystem the kernel adapter drives: inode-based, one method per operation.
+ * Unit tests drive it without a kernel. Every method may block (it is called on a worker thread)
+ * and reports failures by throwing {@link io.stratafs.common.StrataException}; the kernel adapter
+ * maps the code to an errno, once. Implementations are thread-safe.
+ *
+ * <p>Inode 1 is the root. File handles ({@code fh}) are chosen by the implementation at
+ * open/create/opendir and passed back unchanged until release/releasedir.
+ */
+public interface Vfs extends AutoCloseable {
+  /** Entry found by lookup/create/mkdir...: the attributes, cached by the kernel for a while. */
+  Attr lookup(VfsContext ctx, long parent, byte[] name);
+
+  /** The kernel dropped {@code nlookup} references to {@code ino}. */
+  void forget(long ino, long nlookup);
+
+  Attr getattr(VfsContext ctx, long ino, long fh);
+
+  /** fh is the open handle when the change comes through one (ftruncate, fchmod), else -1. */
+  Attr setattr(VfsContext ctx, long ino, SetAttrChange change, long fh);
+
+  Attr mknod(VfsContext ctx, long parent, byte[] name, int mode, int umask, long rdev);
+
+  Attr mkdir(VfsContext ctx, long parent, byte[] name, int mode, int umask);
+
+  void unlink(VfsContext ctx, long parent, byte[] name);
+
+  void rmdir(VfsContext ctx, long parent, byte[] name);
+
+  Attr symlink(VfsContext ctx, long parent, byte[] name, byte[] target);
+
+  byte[] readlink(VfsContext ctx, long ino);
+
+  Attr link(VfsContext ctx, long ino, long newParent, byte[] newName);
+
+  /** flags as renameat2: RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2. */
+  void rename(VfsContext ctx, long parent, byte[] name, long newParent, byte[] newName, int flags);
+
+  /** Opens a file; flags are open(2) flags. Returns the handle. */
+  long open(VfsContext ctx, long ino, int flags);
+
+  /** Creates and opens a regular file. */
+  Created create(VfsContext ctx, long parent, byte[] name, int mode, int umask, int flags);
+
+  record Created(Attr attr, long fh) {}
+
+  /**
+   * Reads up to {@code dst.remaining()} bytes at {@code offset} into {@code dst} (a direct buffer
+   * the reply is sent from). Returns the number of bytes read; fewer only at end of file.
+   */
+  int read(VfsContext ctx, long ino, long fh, long offset, ByteBuffer dst);
+
+  /**
+   * Writes {@code src.remaining()} bytes at {@code offset}. {@code src} is only valid during the
+   * call (it is the kernel request buffer): copy what you keep. Returns the bytes written.
+   */
+  int write(VfsContext ctx, long ino, long fh, long offset, ByteBuffer src, int flags);
+
+  /** close(2) on one descriptor of the handle: make written data visible (close-to-open). */
+  void flush(VfsContext ctx, long ino, long fh, long lockOwner);
+
+  /** Last close of the handle. */
+  void release(VfsContext ctx, long ino, long fh, int flags);
+
+  /** Makes the file's data (and metadata unless datasync) durable. */
+  void fsync(VfsContext ctx, long ino, long fh, boolean datasync);
+
+  long opendir(VfsContext ctx, long ino, int flags);
+
+  /**
+   * Lists entries from position {@code offset} (0 = start; later values are ones this method
+   * handed to the filler). Includes "." and "..". Stops when the filler returns false.
+   */
+  void readdir(VfsContext ctx, long ino, long fh, long offset, boolean plus, DirFiller filler);
+
+  /** Receives directory entries; returns false when the reply buffer is full. */
+  @FunctionalInterface
+  interface DirFiller {
+    /**
+     * @param attr full attributes for readdirplus (null for plain readdir)
+     * @param nextOffset the position to resume from after this entry
+     */
+    boolean add(byte[] name, long ino, int mode, Attr attr, long nextOffset);
+  }
+
+  void releasedir(VfsContext ctx, long ino, long fh);
+
+  void fsyncdir(VfsContext ctx, long ino, long fh, boolean datasync);
+
+  StatFsReply statfs(VfsContext ctx, long ino);
+
+  /** flags: XATTR_CREATE = 1, XATTR_REPLACE = 2. */
+  void setxattr(VfsContext ctx, long ino, byte[] name, byte[] value, int flags);
+
+  byte[] getxattr(VfsContext ctx, long ino, byte[] name);
+
+  List<byte[]> listxattr(VfsContext ctx, long ino);
+
+  void removexattr(VfsContext ctx, long ino, byte[] name);
+
+  /** access(2) mask: R_OK 4, W_OK 2, X_OK 1, F_OK 0. */
+  void access(VfsContext ctx, long ino, int mask);
+
+  /** Unmounting: flush everything, close the session. */
+  @Override
+  void close();
+}
