@@ -1,0 +1,113 @@
+package io.stratafs.storage;
+
+import io.stratafs.common.LifeCycle;
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
+import io.stratafs.storage.chunk.ChunkStore;
+import io.stratafs.storage.rpc.StorageService;
+import io.stratafs.storage.zk.StorageRegistrar;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A storage daemon: its {@link ChunkStore}, the RPC endpoint serving it and its ZooKeeper
+ * registration, started in that order and closed in reverse. Thread-safe.
+ */
+public final class StorageDaemon implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StorageDaemon.class);
+
+  private final StorageConfig cfg;
+  private final LifeCycle lifeCycle;
+  private ChunkStore store;
+  private StorageService service;
+  private StorageRegistrar registrar;
+
+  private StorageDaemon(StorageConfig cfg) {
+    this.cfg = cfg;
+    this.lifeCycle = new LifeCycle("storage-" + cfg.storageId());
+  }
+
+  /**
+   * Opens the devices, serves RPC on {@code bindHost:port} and registers in ZooKeeper.
+   *
+   * @throws StrataException if a device belongs to another storage id, cannot be opened, or
+   *     ZooKeeper cannot be reached; everything started so far is closed again
+   */
+  public static StorageDaemon start(StorageConfig cfg) {
+    StorageDaemon d = new StorageDaemon(cfg);
+    d.lifeCycle.transition(LifeCycle.State.STARTING);
+    try {
+      d.store = ChunkStore.open(cfg.storageId(), cfg.devices());
+      d.service =
+          StorageService.start(
+              cfg.storageId(), d.store, new InetSocketAddress(cfg.bindHost(), cfg.port()), d.lifeCycle);
+      d.lifeCycle.transition(LifeCycle.State.RUNNING);
+      d.registrar =
+          StorageRegistrar.start(cfg.zkConnect(), cfg.fsName(), d.store, d.advertisedAddress(), cfg.labels());
+    } catch (RuntimeException e) {
+      if (d.lifeCycle.state() != LifeCycle.State.FAILED) {
+        d.lifeCycle.transition(LifeCycle.State.FAILED);
+      }
+      d.close();
+      throw e;
+    }
+    LOG.info("storage {} running at {} with devices {}", cfg.storageId(), d.address(), d.store.devices());
+    return d;
+  }
+
+  /** The bound RPC address. */
+  public InetSocketAddress address() {
+    return service.address();
+  }
+
+  public ChunkStore store() {
+    return store;
+  }
+
+  public LifeCycle.State state() {
+    return lifeCycle.state();
+  }
+
+  /** host:port clients can reach: the bind address, or this host's address for a wildcard bind. */
+  private String advertisedAddress() {
+    InetSocketAddress a = address();
+    String host = a.getHostString();
+    if (a.getAddress() != null && a.getAddress().isAnyLocalAddress()) {
+      try {
+        host = InetAddress.getLocalHost().getHostAddress();
+      } catch (UnknownHostException e) {
+        throw new StrataException(
+            StatusCode.INVALID_ARGUMENT,
+            "bound to a wildcard address and this host's name does not resolve: pass a bind host",
+            e);
+      }
+    }
+    return host + ":" + a.getPort();
+  }
+
+  /** Deregisters, stops serving, closes files. Idempotent. */
+  @Override
+  public void close() {
+    LifeCycle.State s = lifeCycle.state();
+    if (s == LifeCycle.State.CLOSING || s == LifeCycle.State.CLOSED) {
+      return;
+    }
+    if (!lifeCycle.compareAndTransition(s, LifeCycle.State.CLOSING)) {
+      return;
+    }
+    if (registrar != null) {
+      registrar.close();
+    }
+    if (service != null) {
+      service.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+    lifeCycle.transition(LifeCycle.State.CLOSED);
+    LOG.info("storage {} closed", cfg.storageId());
+  }
+}

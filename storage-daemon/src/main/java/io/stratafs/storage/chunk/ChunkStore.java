@@ -1,0 +1,316 @@
+package io.stratafs.storage.chunk;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
+import io.stratafs.storage.DeviceSpec;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * The chunks of one storage daemon, over its devices. Every chunk operation takes the chunk's lock
+ * (reads shared, mutations exclusive; striped by chunk id, no global lock), then runs one operation
+ * class ({@link WriteOp}, {@link ReadOp}, {@link TruncateOp}) on the chunk's cached channels.
+ *
+ * <p>Device names: an empty name means "wherever the chunk is" — the first device holding it; a
+ * write or truncate of a chunk no device holds goes to the device with the most free space.
+ *
+ * <p>Missing chunks: every chunk id names an empty chunk until something is written. Reading a
+ * chunk no device holds returns 0 bytes with chunk length 0 (the metadata server may allocate a
+ * chunk before any write reaches it); a write or truncate creates it; delete is idempotent. Sync
+ * of a chunk the device does not hold is NOT_FOUND: there is nothing to make durable, which means
+ * the caller's writes went elsewhere or the replica was lost, and the caller must know.
+ *
+ * <p>Thread-safe.
+ */
+public final class ChunkStore implements AutoCloseable {
+  /** Space kept free on every device so the filesystem itself never fills up. */
+  public static final long DEFAULT_RESERVE_BYTES = 64L << 20;
+  /** Largest chunk a store accepts (far above the default 64 MiB chunk size). */
+  public static final long MAX_CHUNK_BYTES = 1L << 40;
+
+  private static final int LOCK_STRIPES = 1024;
+  private static final int MAX_OPEN_CHUNKS = 512;
+
+  private final String storageId;
+  private final Map<String, Device> devices;
+  private final ChunkLocks locks = new ChunkLocks(LOCK_STRIPES);
+  private final OpenChunkCache openChunks;
+  private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+
+  private ChunkStore(String storageId, Map<String, Device> devices, int maxOpenChunks) {
+    this.storageId = storageId;
+    this.devices = devices;
+    this.openChunks = new OpenChunkCache(maxOpenChunks);
+  }
+
+  public static ChunkStore open(String storageId, List<DeviceSpec> specs) {
+    return open(storageId, specs, DEFAULT_RESERVE_BYTES);
+  }
+
+  /**
+   * Opens (creating at first use) the devices of {@code storageId}.
+   *
+   * @param reserveBytes bytes each device keeps free: writes that would eat into it are NO_SPACE
+   * @throws IllegalArgumentException for duplicate device names or paths
+   * @throws StrataException INVALID_ARGUMENT when a device belongs to another storage id
+   */
+  public static ChunkStore open(String storageId, List<DeviceSpec> specs, long reserveBytes) {
+    return open(storageId, specs, reserveBytes, MAX_OPEN_CHUNKS);
+  }
+
+  /** As above with a bound on cached open chunks (tests use a tiny one to exercise eviction). */
+  static ChunkStore open(String storageId, List<DeviceSpec> specs, long reserveBytes, int maxOpenChunks) {
+    if (specs.isEmpty()) {
+      throw new IllegalArgumentException("storage " + storageId + " needs at least one device");
+    }
+    Set<Path> paths = new HashSet<>();
+    Map<String, Device> devices = new LinkedHashMap<>();
+    for (DeviceSpec spec : specs) {
+      if (devices.containsKey(spec.name())) {
+        throw new IllegalArgumentException("device name '" + spec.name() + "' is used twice");
+      }
+      if (!paths.add(spec.path().toAbsolutePath().normalize())) {
+        throw new IllegalArgumentException("device path " + spec.path() + " is used twice");
+      }
+      devices.put(spec.name(), null);
+    }
+    for (DeviceSpec spec : specs) {
+      devices.put(spec.name(), Device.open(storageId, spec, reserveBytes));
+    }
+    return new ChunkStore(storageId, Map.copyOf(devices), maxOpenChunks);
+  }
+
+  public String storageId() {
+    return storageId;
+  }
+
+  /** The devices in a stable order (by name). */
+  public List<Device> devices() {
+    return devices.values().stream().sorted(Comparator.comparing(Device::name)).toList();
+  }
+
+  /** Writes {@code data} (not consumed, not released) at {@code offset}; returns the chunk length. */
+  public long write(long chunkId, String device, long offset, ByteBuf data, boolean sync) {
+    checkRange(chunkId, offset, data.readableBytes());
+    Lock lock = locks.of(chunkId).writeLock();
+    lock.lock();
+    try {
+      Device d = deviceForMutation(chunkId, device);
+      return withChunk(d, chunkId, true, "writing", sync, oc -> WriteOp.run(oc, offset, data, sync));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Reads up to {@code length} bytes at {@code offset}, every one verified against its block's CRC;
+   * shorter only at the chunk's end. The caller must close the result.
+   *
+   * @throws StrataException CORRUPT when a covering block fails its CRC
+   */
+  public ReadResult read(long chunkId, String device, long offset, int length) {
+    if (offset < 0 || length < 0) {
+      throw StrataException.of(
+          StatusCode.INVALID_ARGUMENT, "bad read range offset=%d length=%d", offset, length);
+    }
+    Lock lock = locks.of(chunkId).readLock();
+    lock.lock();
+    try {
+      Device d = deviceHolding(chunkId, device);
+      if (d == null) {
+        return new ReadResult(alloc.directBuffer(0), 0);
+      }
+      ReadResult r = withChunk(d, chunkId, false, "reading", false, oc -> ReadOp.run(oc, offset, length, alloc));
+      return r != null ? r : new ReadResult(alloc.directBuffer(0), 0);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Shrinks or grows (sparse) the chunk to {@code length}; creates it if missing. */
+  public long truncate(long chunkId, String device, long length, boolean sync) {
+    checkRange(chunkId, length, 0);
+    Lock lock = locks.of(chunkId).writeLock();
+    lock.lock();
+    try {
+      Device d = deviceForMutation(chunkId, device);
+      return withChunk(d, chunkId, true, "truncating", sync, oc -> TruncateOp.run(oc, length, sync));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Deletes the chunk's files; deleting a missing chunk succeeds. Empty device: every device. */
+  public void delete(long chunkId, String device) {
+    Lock lock = locks.of(chunkId).writeLock();
+    lock.lock();
+    try {
+      List<Device> targets = device.isEmpty() ? devices() : List.of(named(device));
+      for (Device d : targets) {
+        openChunks.invalidate(d, chunkId);
+        try {
+          Path data = d.dataPath(chunkId);
+          long length = Files.exists(data) ? Files.size(data) : -1;
+          Files.deleteIfExists(d.crcPath(chunkId));
+          if (Files.deleteIfExists(data)) {
+            d.chunkDeleted(Math.max(0, length));
+          }
+        } catch (IOException e) {
+          throw IoErrors.map(e, "deleting", d, chunkId);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Makes the chunk's data and checksums durable; returns its length. */
+  public long sync(long chunkId, String device) {
+    Lock lock = locks.of(chunkId).readLock();
+    lock.lock();
+    try {
+      Device d = deviceHolding(chunkId, device);
+      Long length = d == null ? null : withChunk(d, chunkId, false, "syncing", false, oc -> {
+        WriteOp.force(oc);
+        return oc.data.size();
+      });
+      if (length == null) {
+        throw StrataException.of(
+            StatusCode.NOT_FOUND,
+            "chunk %s is not on %s of storage %s: nothing to sync (was it written to another device?)",
+            hex(chunkId), device.isEmpty() ? "any device" : "device " + device, storageId);
+      }
+      return length;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Capacity numbers of every device, by name. */
+  public List<DeviceUsage> usage() {
+    List<DeviceUsage> out = new ArrayList<>();
+    for (Device d : devices()) {
+      out.add(d.usage());
+    }
+    return out;
+  }
+
+  /**
+   * The path of the chunk's data file on the device holding it (empty name: any device), or null.
+   * For tools and tests; concurrent writers may change the file.
+   */
+  public Path chunkPath(long chunkId, String device) {
+    Device d = deviceHolding(chunkId, device);
+    return d == null ? null : d.dataPath(chunkId);
+  }
+
+  @Override
+  public void close() {
+    openChunks.close();
+  }
+
+  /** A chunk id as written in file names and messages: 16 hex digits. */
+  public static String hex(long chunkId) {
+    return String.format("%016x", chunkId);
+  }
+
+  @FunctionalInterface
+  private interface ChunkAction<T> {
+    T apply(OpenChunk oc) throws IOException;
+  }
+
+  /**
+   * Runs {@code action} on the chunk's channels; with {@code create} the chunk is created when
+   * missing, else returns null for a missing chunk. Caller holds the chunk's lock.
+   */
+  private <T> T withChunk(
+      Device d, long chunkId, boolean create, String operation, boolean sync, ChunkAction<T> action) {
+    OpenChunk oc = null;
+    try {
+      oc = openChunks.acquire(d, chunkId, false);
+      if (oc == null) {
+        if (!create) {
+          return null;
+        }
+        oc = openChunks.acquire(d, chunkId, true);
+        d.chunkCreated();
+        if (sync) {
+          syncDirectory(d.dataPath(chunkId).getParent());
+        }
+      }
+      return action.apply(oc);
+    } catch (IOException e) {
+      throw IoErrors.map(e, operation, d, chunkId);
+    } finally {
+      if (oc != null) {
+        oc.release();
+      }
+    }
+  }
+
+  /** A new chunk file is durable only once its directory entry is. */
+  private static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  private Device named(String device) {
+    Device d = devices.get(device);
+    if (d == null) {
+      throw StrataException.of(
+          StatusCode.INVALID_ARGUMENT,
+          "storage %s has no device '%s' (devices: %s)",
+          storageId, device, String.join(", ", devices().stream().map(Device::name).toList()));
+    }
+    return d;
+  }
+
+  /** The named device, or for an empty name the first device holding the chunk (null if none). */
+  private Device deviceHolding(long chunkId, String device) {
+    if (!device.isEmpty()) {
+      return named(device);
+    }
+    for (Device d : devices()) {
+      if (openChunks.isOpen(d, chunkId) || d.hasChunkFile(chunkId)) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  private Device deviceForMutation(long chunkId, String device) {
+    Device d = deviceHolding(chunkId, device);
+    if (d != null) {
+      return d;
+    }
+    return devices().stream().max(Comparator.comparingLong(Device::freeBytes)).orElseThrow();
+  }
+
+  private static void checkRange(long chunkId, long offset, int length) {
+    if (offset < 0 || offset + length < 0) {
+      throw StrataException.of(
+          StatusCode.INVALID_ARGUMENT, "bad range offset=%d length=%d for chunk %s", offset, length, hex(chunkId));
+    }
+    if (offset + length > MAX_CHUNK_BYTES) {
+      throw StrataException.of(
+          StatusCode.FILE_TOO_BIG,
+          "chunk %s would grow to %d bytes, past the limit of %d",
+          hex(chunkId), offset + length, MAX_CHUNK_BYTES);
+    }
+  }
+}

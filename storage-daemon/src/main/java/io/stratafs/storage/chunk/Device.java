@@ -1,0 +1,161 @@
+package io.stratafs.storage.chunk;
+
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
+import io.stratafs.storage.DeviceSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * One device directory: where its chunk files live, its identity, and its capacity numbers.
+ *
+ * <pre>
+ * &lt;root&gt;/STRATA_DEVICE                        identity (JSON)
+ * &lt;root&gt;/chunks/&lt;xx&gt;/&lt;16 hex id&gt;.chunk      data, sparse; xx = the id's low byte in hex
+ * &lt;root&gt;/chunks/&lt;xx&gt;/&lt;16 hex id&gt;.crc        CRC32C per 64 KiB block, 4 bytes big-endian each
+ * </pre>
+ *
+ * Used bytes (the logical lengths of its chunks) and the chunk count are scanned once at open and
+ * then tracked incrementally by the store. Thread-safe.
+ */
+public final class Device {
+  static final String CHUNK_SUFFIX = ".chunk";
+  static final String CRC_SUFFIX = ".crc";
+
+  private final DeviceSpec spec;
+  private final Path chunksDir;
+  private final FileStore fileStore;
+  private final long reserveBytes;
+  private final AtomicLong usedBytes = new AtomicLong();
+  private final AtomicLong chunks = new AtomicLong();
+
+  private Device(DeviceSpec spec, FileStore fileStore, long reserveBytes) {
+    this.spec = spec;
+    this.chunksDir = spec.path().resolve("chunks");
+    this.fileStore = fileStore;
+    this.reserveBytes = reserveBytes;
+  }
+
+  /** Creates the directory if needed, claims it for {@code storageId} and scans its chunks. */
+  static Device open(String storageId, DeviceSpec spec, long reserveBytes) {
+    try {
+      Files.createDirectories(spec.path());
+      DeviceIdentity.claim(storageId, spec);
+      Device d = new Device(spec, Files.getFileStore(spec.path()), reserveBytes);
+      Files.createDirectories(d.chunksDir);
+      d.scan();
+      return d;
+    } catch (IOException e) {
+      throw new StrataException(
+          StatusCode.IO_ERROR, "cannot open device " + spec.name() + " at " + spec.path() + ": " + e, e);
+    }
+  }
+
+  private void scan() throws IOException {
+    long used = 0;
+    long count = 0;
+    try (Stream<Path> files = Files.walk(chunksDir, 2)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        if (p.getFileName().toString().endsWith(CHUNK_SUFFIX)) {
+          used += Files.size(p);
+          count++;
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    usedBytes.set(used);
+    chunks.set(count);
+  }
+
+  public String name() {
+    return spec.name();
+  }
+
+  public String media() {
+    return spec.media();
+  }
+
+  public Path root() {
+    return spec.path();
+  }
+
+  Path dataPath(long chunkId) {
+    return chunkDir(chunkId).resolve(ChunkStore.hex(chunkId) + CHUNK_SUFFIX);
+  }
+
+  Path crcPath(long chunkId) {
+    return chunkDir(chunkId).resolve(ChunkStore.hex(chunkId) + CRC_SUFFIX);
+  }
+
+  private Path chunkDir(long chunkId) {
+    return chunksDir.resolve(String.format("%02x", chunkId & 0xff));
+  }
+
+  void ensureChunkDir(long chunkId) throws IOException {
+    Files.createDirectories(chunkDir(chunkId));
+  }
+
+  boolean hasChunkFile(long chunkId) {
+    return Files.exists(dataPath(chunkId));
+  }
+
+  /** Throws NO_SPACE when adding {@code bytesToAdd} would eat into the reserve. */
+  void checkSpace(long bytesToAdd, long chunkId) {
+    if (bytesToAdd <= 0) {
+      return;
+    }
+    long usable = freeBytes();
+    if (usable - reserveBytes < bytesToAdd) {
+      throw StrataException.of(
+          StatusCode.NO_SPACE,
+          "device %s (%s) has %d bytes usable with %d reserved, not enough for %d more bytes of chunk %s:"
+              + " free space there or write to another device",
+          name(), root(), usable, reserveBytes, bytesToAdd, ChunkStore.hex(chunkId));
+    }
+  }
+
+  long freeBytes() {
+    try {
+      return fileStore.getUsableSpace();
+    } catch (IOException e) {
+      throw new StrataException(
+          StatusCode.IO_ERROR, "cannot read free space of device " + name() + " at " + root() + ": " + e, e);
+    }
+  }
+
+  void addUsed(long delta) {
+    usedBytes.addAndGet(delta);
+  }
+
+  void chunkCreated() {
+    chunks.incrementAndGet();
+  }
+
+  void chunkDeleted(long length) {
+    chunks.decrementAndGet();
+    usedBytes.addAndGet(-length);
+  }
+
+  public DeviceUsage usage() {
+    long capacity;
+    try {
+      capacity = fileStore.getTotalSpace();
+    } catch (IOException e) {
+      throw new StrataException(
+          StatusCode.IO_ERROR, "cannot read capacity of device " + name() + " at " + root() + ": " + e, e);
+    }
+    return new DeviceUsage(
+        name(), media(), root(), capacity, usedBytes.get(), freeBytes(), chunks.get());
+  }
+
+  @Override
+  public String toString() {
+    return name() + "(" + media() + ":" + root() + ")";
+  }
+}

@@ -1,0 +1,134 @@
+package io.stratafs.storage.chunk;
+
+import static io.stratafs.storage.chunk.BlockChecksums.BLOCK_SIZE;
+
+import io.netty.buffer.ByteBuf;
+import io.stratafs.common.Faults;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes bytes at any offset of a chunk, extending it (the gap becomes a sparse hole). The new
+ * CRCs are computed before anything is written: whole blocks straight from the caller's buffers,
+ * partially written blocks from the old block (verified first, so a write never launders a corrupt
+ * block into a valid-looking one) with the new bytes spliced in. Data is written from the ByteBuf's
+ * own NIO buffers, then the CRC entries; runs under the chunk's write lock.
+ */
+final class WriteOp {
+  static final String FAULT_BEFORE_FSYNC = "storage.write.beforeFsync";
+  private static final Logger LOG = LoggerFactory.getLogger(WriteOp.class);
+
+  private WriteOp() {}
+
+  /** Returns the chunk's new length. */
+  static long run(OpenChunk oc, long offset, ByteBuf data, boolean sync) throws IOException {
+    int n = data.readableBytes();
+    long oldLength = oc.data.size();
+    if (n == 0) {
+      if (sync) {
+        force(oc);
+      }
+      return oldLength;
+    }
+    long end = offset + n;
+    long newLength = Math.max(oldLength, end);
+    oc.device.checkSpace(end - oldLength, oc.chunkId);
+
+    long first = BlockChecksums.blockIndex(offset);
+    long last = BlockChecksums.blockIndex(end - 1);
+    long oldBlocks = BlockChecksums.blockCount(oldLength);
+    int[] newCrcs = new int[(int) (last - first + 1)];
+    for (long b = first; b <= last; b++) {
+      newCrcs[(int) (b - first)] = newBlockCrc(oc, b, offset, data, oldLength);
+    }
+    // Blocks between the old end and the write are holes: their CRC is the zero block's.
+    long crcFirst = Math.min(first, oldBlocks);
+    int[] entries = new int[(int) (last - crcFirst + 1)];
+    Arrays.fill(entries, 0, (int) (first - crcFirst), BlockChecksums.ZERO_BLOCK_CRC);
+    System.arraycopy(newCrcs, 0, entries, (int) (first - crcFirst), newCrcs.length);
+
+    try {
+      long pos = offset;
+      for (ByteBuffer bb : data.nioBuffers(data.readerIndex(), n)) {
+        int len = bb.remaining();
+        ChunkIo.writeFully(oc.data, bb, pos);
+        pos += len;
+      }
+      ChunkIo.writeCrcs(oc, crcFirst, entries);
+    } catch (IOException e) {
+      restoreAfterFailure(oc, oldLength, first, last, e);
+      throw e;
+    }
+    oc.device.addUsed(newLength - oldLength);
+    Faults.hit(FAULT_BEFORE_FSYNC);
+    if (sync) {
+      force(oc);
+    }
+    return newLength;
+  }
+
+  static void force(OpenChunk oc) throws IOException {
+    oc.data.force(true);
+    oc.crc.force(true);
+  }
+
+  private static int newBlockCrc(OpenChunk oc, long b, long offset, ByteBuf data, long oldLength)
+      throws IOException {
+    long blockStart = b * BLOCK_SIZE;
+    long writeStart = Math.max(blockStart, offset);
+    long writeEnd = Math.min(blockStart + BLOCK_SIZE, offset + data.readableBytes());
+    int dataIndex = data.readerIndex() + (int) (writeStart - offset);
+    int dataLen = (int) (writeEnd - writeStart);
+    long oldInBlock = Math.clamp(oldLength - blockStart, 0, BLOCK_SIZE);
+    boolean keepsOldBytes = oldInBlock > 0 && (writeStart > blockStart || writeEnd - blockStart < oldInBlock);
+    if (writeStart == blockStart && !keepsOldBytes) {
+      return BlockChecksums.crcPadded(data.nioBuffers(dataIndex, dataLen));
+    }
+    byte[] block = new byte[BLOCK_SIZE];
+    if (keepsOldBytes) {
+      int expected = ChunkIo.readCrcs(oc, b, 1)[0];
+      ByteBuffer old = ChunkIo.readVerifiedBlock(oc, b, oldLength, expected);
+      old.get(block, 0, old.remaining());
+    }
+    data.getBytes(dataIndex, block, (int) (writeStart - blockStart), dataLen);
+    return BlockChecksums.crcPadded(ByteBuffer.wrap(block));
+  }
+
+  /**
+   * After a failed write (typically ENOSPC) the touched blocks may hold a mix of old and new bytes
+   * under their old CRCs. The write was not acknowledged, so its range has no defined content, but
+   * every block must still match its CRC: cut the chunk back to its old length and recompute the
+   * CRCs of the touched blocks from what is on disk.
+   */
+  private static void restoreAfterFailure(
+      OpenChunk oc, long oldLength, long first, long last, IOException cause) {
+    try {
+      if (oc.data.size() > oldLength) {
+        oc.data.truncate(oldLength);
+      }
+      long blocks = BlockChecksums.blockCount(oldLength);
+      for (long b = first; b <= last && b < blocks; b++) {
+        long start = b * BLOCK_SIZE;
+        ByteBuffer block = ByteBuffer.allocate((int) Math.min(BLOCK_SIZE, oldLength - start));
+        ChunkIo.readFully(oc.data, block, start);
+        block.flip();
+        ChunkIo.writeCrcs(oc, b, new int[] {BlockChecksums.crcPadded(block)});
+      }
+      if (oc.crc.size() > blocks * BlockChecksums.ENTRY_BYTES) {
+        oc.crc.truncate(blocks * BlockChecksums.ENTRY_BYTES);
+      }
+      LOG.warn(
+          "write to chunk {} on {} failed ({}); restored length {} and the CRCs of blocks {}..{}",
+          ChunkStore.hex(oc.chunkId), oc.device, cause.getMessage(), oldLength, first, last);
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+      LOG.error(
+          "write to chunk {} on {} failed and restoring its CRCs failed too: its blocks {}..{} may"
+              + " read as CORRUPT",
+          ChunkStore.hex(oc.chunkId), oc.device, first, last, e);
+    }
+  }
+}

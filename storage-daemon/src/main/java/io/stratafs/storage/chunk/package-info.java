@@ -1,0 +1,9 @@
+/**
+ * The chunk store: chunk files on local device directories, a CRC32C per 64 KiB block checked on
+ * every read, sparse holes, truncate, delete, capacity numbers, and the device identity file.
+ * {@link io.stratafs.storage.chunk.ChunkStore} is the entry point and is thread-safe: operations on
+ * one chunk are ordered by a striped per-chunk read-write lock, different chunks run in parallel.
+ * The operation classes ({@code WriteOp}, {@code ReadOp}, {@code TruncateOp}) assume their caller
+ * holds that lock.
+ */
+package io.stratafs.storage.chunk;

@@ -1,0 +1,143 @@
+package io.stratafs.storage.zk;
+
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
+import io.stratafs.common.ZkPaths;
+import io.stratafs.protocol.storage.StorageRegistration;
+import io.stratafs.storage.chunk.ChunkStore;
+import io.stratafs.storage.rpc.WireStats;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a storage daemon in ZooKeeper: the ephemeral node {@link ZkPaths#storage} holding a
+ * {@link StorageRegistration}. Curator's {@link PersistentNode} recreates the node after a session
+ * loss; a named scheduler thread rewrites it with fresh capacity numbers every {@link #REFRESH}.
+ * Thread-safe; {@link #close()} deletes the node.
+ */
+public final class StorageRegistrar implements AutoCloseable {
+  public static final Duration REFRESH = Duration.ofSeconds(5);
+  static final Duration INITIAL_CREATE_TIMEOUT = Duration.ofSeconds(30);
+  private static final Logger LOG = LoggerFactory.getLogger(StorageRegistrar.class);
+
+  private final CuratorFramework zk;
+  private final PersistentNode node;
+  private final ScheduledExecutorService refresher;
+  private final ChunkStore store;
+  private final String address;
+  private final Map<String, String> labels;
+  private final String path;
+
+  private StorageRegistrar(
+      CuratorFramework zk, String path, ChunkStore store, String address, Map<String, String> labels) {
+    this.zk = zk;
+    this.path = path;
+    this.store = store;
+    this.address = address;
+    this.labels = labels;
+    this.node = new PersistentNode(zk, CreateMode.EPHEMERAL, false, path, registration());
+    this.refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "storage-" + store.storageId() + "-zk-refresh");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Connects to ZooKeeper and creates the node; waits until it exists.
+   *
+   * @param address host:port of the daemon's RPC endpoint
+   * @throws StrataException UNAVAILABLE when ZooKeeper cannot be reached in time
+   */
+  public static StorageRegistrar start(
+      String zkConnect, String fsName, ChunkStore store, String address, Map<String, String> labels) {
+    CuratorFramework zk =
+        CuratorFrameworkFactory.builder()
+            .connectString(zkConnect)
+            .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))
+            .build();
+    zk.start();
+    StorageRegistrar r;
+    try {
+      r = new StorageRegistrar(zk, ZkPaths.storage(fsName, store.storageId()), store, address, labels);
+    } catch (RuntimeException e) {
+      zk.close();
+      throw e;
+    }
+    try {
+      r.node.start();
+      if (!r.node.waitForInitialCreate(INITIAL_CREATE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw StrataException.of(
+            StatusCode.UNAVAILABLE,
+            "could not register %s in ZooKeeper at %s within %s: is ZooKeeper up?",
+            r.path, zkConnect, INITIAL_CREATE_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      r.close();
+      throw new StrataException(StatusCode.INTERRUPTED, "interrupted while registering " + r.path, e);
+    } catch (Exception e) {
+      r.close();
+      throw e instanceof StrataException se
+          ? se
+          : new StrataException(StatusCode.UNAVAILABLE, "registering " + r.path + " failed: " + e, e);
+    }
+    long ms = REFRESH.toMillis();
+    r.refresher.scheduleWithFixedDelay(r::refresh, ms, ms, TimeUnit.MILLISECONDS);
+    LOG.info("storage {} registered at {} (address {})", store.storageId(), r.path, address);
+    return r;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  /** The ZooKeeper client, for tests that expire its session. */
+  CuratorFramework curator() {
+    return zk;
+  }
+
+  /** Rewrites the node with fresh numbers now (also done every {@link #REFRESH}). */
+  public void refresh() {
+    try {
+      node.setData(registration());
+    } catch (Exception e) {
+      // Transient: the next refresh (or PersistentNode's own recreation) fixes it.
+      LOG.warn("refreshing {} failed: {}", path, e.toString());
+    }
+  }
+
+  private byte[] registration() {
+    return StorageRegistration.newBuilder()
+        .setStorageId(store.storageId())
+        .setAddress(address)
+        .putAllLabels(labels)
+        .addAllDevices(WireStats.toProto(store.usage()))
+        .setUpdatedAtMs(System.currentTimeMillis())
+        .build()
+        .toByteArray();
+  }
+
+  @Override
+  public void close() {
+    refresher.shutdownNow();
+    try {
+      node.close();
+    } catch (Exception e) {
+      LOG.warn("deleting {} failed (it goes away with the session): {}", path, e.toString());
+    }
+    zk.close();
+  }
+}

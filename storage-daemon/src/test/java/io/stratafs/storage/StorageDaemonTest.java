@@ -1,0 +1,166 @@
+package io.stratafs.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
+import io.stratafs.common.ZkPaths;
+import io.stratafs.protocol.rpc.Methods;
+import io.stratafs.protocol.rpc.RpcClient;
+import io.stratafs.protocol.rpc.RpcResponse;
+import io.stratafs.protocol.storage.DeleteChunkRequest;
+import io.stratafs.protocol.storage.ReadChunkReply;
+import io.stratafs.protocol.storage.ReadChunkRequest;
+import io.stratafs.protocol.storage.StorageRegistration;
+import io.stratafs.protocol.storage.StorageReply;
+import io.stratafs.protocol.storage.StorageStatReply;
+import io.stratafs.protocol.storage.StorageStatRequest;
+import io.stratafs.protocol.storage.SyncChunkRequest;
+import io.stratafs.protocol.storage.TruncateChunkRequest;
+import io.stratafs.protocol.storage.WriteChunkReply;
+import io.stratafs.protocol.storage.WriteChunkRequest;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon end to end: RPC over real sockets on 127.0.0.1, registration in a real ZooKeeper. */
+class StorageDaemonTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(20);
+  private static final int MIB = 1 << 20;
+
+  @TempDir Path dir;
+  private TestingServer zkServer;
+  private StorageDaemon daemon;
+  private RpcClient client;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    zkServer = new TestingServer(true);
+    daemon =
+        StorageDaemon.start(
+            new StorageConfig(
+                "s1",
+                List.of(DeviceSpec.parse("nvme:" + dir.resolve("d0"), "d0")),
+                zkServer.getConnectString(),
+                "fs1",
+                "127.0.0.1",
+                0,
+                Map.of("zone", "z1")));
+    client = new RpcClient("test-client");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    client.close();
+    daemon.close();
+    zkServer.close();
+  }
+
+  private long write(long chunkId, long offset, byte[] bytes, boolean sync) throws Exception {
+    WriteChunkRequest req =
+        WriteChunkRequest.newBuilder().setChunkId(chunkId).setDevice("d0").setOffset(offset).setSync(sync).build();
+    try (RpcResponse<WriteChunkReply> r =
+        client
+            .call(daemon.address(), Methods.STORAGE_WRITE, req, Unpooled.wrappedBuffer(bytes), WriteChunkReply.parser(), TIMEOUT)
+            .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      return r.body().getChunkLength();
+    }
+  }
+
+  private byte[] read(long chunkId, String device, long offset, int length) throws Exception {
+    ReadChunkRequest req =
+        ReadChunkRequest.newBuilder().setChunkId(chunkId).setDevice(device).setOffset(offset).setLength(length).build();
+    try (RpcResponse<ReadChunkReply> r =
+        client
+            .call(daemon.address(), Methods.STORAGE_READ, req, Unpooled.EMPTY_BUFFER, ReadChunkReply.parser(), TIMEOUT)
+            .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      assertThat(r.body().getLength()).isEqualTo(r.data().readableBytes());
+      return ByteBufUtil.getBytes(r.data());
+    }
+  }
+
+  @Test
+  void writesAndReadsOneMebibyteOverRpc() throws Exception {
+    byte[] bytes = new byte[MIB];
+    new Random(1).nextBytes(bytes);
+    assertThat(write(7, 0, bytes, true)).isEqualTo(MIB);
+    assertThat(read(7, "d0", 0, MIB)).isEqualTo(bytes);
+    assertThat(read(7, "", 1000, 10)).isEqualTo(java.util.Arrays.copyOfRange(bytes, 1000, 1010));
+
+    StorageReply t =
+        client.callSync(
+            daemon.address(),
+            Methods.STORAGE_TRUNCATE,
+            TruncateChunkRequest.newBuilder().setChunkId(7).setDevice("d0").setLength(100).setSync(true).build(),
+            StorageReply.parser());
+    assertThat(t.getChunkLength()).isEqualTo(100);
+    StorageReply s =
+        client.callSync(
+            daemon.address(), Methods.STORAGE_SYNC, SyncChunkRequest.newBuilder().setChunkId(7).build(), StorageReply.parser());
+    assertThat(s.getChunkLength()).isEqualTo(100);
+
+    StorageStatReply stat =
+        client.callSync(
+            daemon.address(), Methods.STORAGE_STAT, StorageStatRequest.getDefaultInstance(), StorageStatReply.parser());
+    assertThat(stat.getStorageId()).isEqualTo("s1");
+    assertThat(stat.getDevices(0).getUsedBytes()).isEqualTo(100);
+    assertThat(stat.getDevices(0).getChunks()).isEqualTo(1);
+
+    client.callSync(
+        daemon.address(), Methods.STORAGE_DELETE, DeleteChunkRequest.newBuilder().setChunkId(7).build(), StorageReply.parser());
+    assertThat(read(7, "", 0, 100)).isEmpty();
+    assertThatThrownBy(
+            () ->
+                client.callSync(
+                    daemon.address(),
+                    Methods.STORAGE_SYNC,
+                    SyncChunkRequest.newBuilder().setChunkId(7).setDevice("d0").build(),
+                    StorageReply.parser()))
+        .satisfies(e -> assertThat(StrataException.codeOf(e)).isEqualTo(StatusCode.NOT_FOUND));
+  }
+
+  @Test
+  void corruptBlockReachesTheClientAsCorrupt() throws Exception {
+    write(9, 0, new byte[200_000], false);
+    Path file = daemon.store().chunkPath(9, "d0");
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {1}), 70_000);
+    }
+    assertThatThrownBy(() -> read(9, "d0", 65_536, 10))
+        .satisfies(e -> assertThat(StrataException.codeOf(e)).isEqualTo(StatusCode.CORRUPT))
+        .hasMessageContaining("block 1");
+    assertThat(read(9, "d0", 0, 10)).isEqualTo(new byte[10]);
+  }
+
+  @Test
+  void registersTheBoundAddressAndDeregistersOnClose() throws Exception {
+    String path = ZkPaths.storage("fs1", "s1");
+    try (CuratorFramework zk =
+        CuratorFrameworkFactory.newClient(zkServer.getConnectString(), new RetryOneTime(100))) {
+      zk.start();
+      StorageRegistration reg = StorageRegistration.parseFrom(zk.getData().forPath(path));
+      assertThat(reg.getAddress()).isEqualTo("127.0.0.1:" + daemon.address().getPort());
+      assertThat(reg.getLabelsMap()).containsEntry("zone", "z1");
+      assertThat(reg.getDevices(0).getMedia()).isEqualTo("nvme");
+      daemon.close();
+      assertThat(zk.checkExists().forPath(path)).isNull();
+    }
+  }
+}
