@@ -1,0 +1,280 @@
+package io.stratafs.meta;
+
+import static io.stratafs.meta.schema.MetaSchema.*;
+
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
+import io.stratafs.meta.journal.Journal;
+import io.stratafs.meta.journal.Mutation;
+import io.stratafs.meta.kv.Cf;
+import io.stratafs.meta.kv.KvEntry;
+import io.stratafs.meta.kv.KvStore;
+import io.stratafs.meta.ops.*;
+import io.stratafs.meta.schema.InodeRecord;
+import io.stratafs.meta.storage.StorageRpc;
+import io.stratafs.meta.storage.StorageView;
+import io.stratafs.protocol.meta.*;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The in-process entry point of the metadata service: one method per RPC. Read-only calls run on
+ * the caller's thread against the latest committed state; mutations go through the {@link Journal}.
+ * Thread-safe.
+ */
+public final class MetaService {
+  /** CRC block size of the chunk store, reported in FsInfo. */
+  public static final int CHUNK_BLOCK_SIZE = 64 * 1024;
+
+  /** How to assemble a service. */
+  public record Setup(
+      String fsName,
+      long chunkSize,
+      StorageView storage,
+      StorageRpc storageRpc,
+      LongSupplier wallNanos,
+      LongSupplier monoNanos,
+      LeaderGate gate) {}
+
+  private final KvStore store;
+  private final Journal journal;
+  private final MetaContext ctx;
+  private final LeaderGate gate;
+
+  public MetaService(KvStore store, Journal journal, Setup setup) {
+    this.store = store;
+    this.journal = journal;
+    this.gate = setup.gate();
+    this.ctx =
+        new MetaContext(
+            setup.fsName(),
+            setup.chunkSize(),
+            setup.wallNanos(),
+            setup.monoNanos(),
+            new IdAllocator(store, "next_inode", MetaContext.ROOT_INO + 1, 1024),
+            new IdAllocator(store, "next_chunk", 1, 1024),
+            new IdAllocator(store, "next_session", 1, 64),
+            setup.storage(),
+            setup.storageRpc(),
+            new Sessions());
+    createRootIfMissing();
+    restoreSessions();
+  }
+
+  public MetaContext context() {
+    return ctx;
+  }
+
+  private void createRootIfMissing() {
+    journal.submit(
+        tx -> {
+          Tx t = Tx.writable(tx);
+          if (t.inodeOrNull(MetaContext.ROOT_INO) == null) {
+            long now = ctx.now();
+            InodeRecord.Builder b = InodeRecord.builder();
+            b.ino = MetaContext.ROOT_INO;
+            b.mode = InodeRecord.S_IFDIR | 0755;
+            b.nlink = 2;
+            b.parent = MetaContext.ROOT_INO;
+            b.atimeNs = b.mtimeNs = b.ctimeNs = now;
+            t.putInode(b.build());
+          }
+          return null;
+        });
+  }
+
+  /** Stored sessions get a fresh lease: their clients may still be alive after our restart. */
+  private void restoreSessions() {
+    byte[] after = null;
+    List<KvEntry> page;
+    while (!(page = store.scan(Cf.SESSIONS, new byte[0], after, 1000)).isEmpty()) {
+      for (KvEntry e : page) {
+        long lease = decodeSession(e.value()).getLeaseMs() * 1_000_000L;
+        ctx.sessions().renew(readU64(e.key(), 0), lease, ctx.monoNanos().getAsLong());
+      }
+      after = page.get(page.size() - 1).key();
+    }
+  }
+
+  private <T> T read(Function<Tx, T> op) {
+    gate.checkLeader();
+    return op.apply(Tx.readOnly(store));
+  }
+
+  private <T> T write(Function<Tx, T> op) {
+    gate.checkLeader();
+    Mutation<T> m = tx -> op.apply(Tx.writable(tx));
+    return journal.submit(m);
+  }
+
+  public AttrReply lookup(LookupRequest r) {
+    return read(tx -> LookupOp.run(tx, r));
+  }
+
+  public AttrReply getattr(GetAttrRequest r) {
+    return read(tx -> GetAttrOp.run(tx, r));
+  }
+
+  public AttrReply setattr(SetAttrRequest r) {
+    gate.checkLeader();
+    if ((r.getValid() & SetAttrField.SET_SIZE_VALUE) != 0) {
+      // Cut the straddling chunk on its replicas first, so a later extension exposes zeros.
+      Truncation.cutStraddlingChunk(ctx, Tx.readOnly(store), r.getIno(), r.getSize());
+    }
+    return write(tx -> SetAttrOp.run(ctx, tx, r));
+  }
+
+  public AttrReply create(CreateRequest r) {
+    return write(tx -> CreateOp.run(ctx, tx, r));
+  }
+
+  public AttrReply mknod(MknodRequest r) {
+    return write(tx -> MknodOp.run(ctx, tx, r));
+  }
+
+  public AttrReply mkdir(MkdirRequest r) {
+    return write(tx -> MkdirOp.run(ctx, tx, r));
+  }
+
+  public EmptyReply unlink(UnlinkRequest r) {
+    return write(tx -> UnlinkOp.run(ctx, tx, r));
+  }
+
+  public EmptyReply rmdir(RmdirRequest r) {
+    return write(tx -> RmdirOp.run(ctx, tx, r));
+  }
+
+  public AttrReply symlink(SymlinkRequest r) {
+    return write(tx -> SymlinkOp.run(ctx, tx, r));
+  }
+
+  public ReadlinkReply readlink(ReadlinkRequest r) {
+    return read(tx -> ReadlinkOp.run(tx, r));
+  }
+
+  public AttrReply link(LinkRequest r) {
+    return write(tx -> LinkOp.run(ctx, tx, r));
+  }
+
+  public EmptyReply rename(RenameRequest r) {
+    return write(tx -> RenameOp.run(ctx, tx, r));
+  }
+
+  public ReadDirReply readdir(ReadDirRequest r) {
+    return read(tx -> ReadDirOp.run(tx, r));
+  }
+
+  public StatFsReply statfs(StatFsRequest r) {
+    gate.checkLeader();
+    return StatFsOp.run(ctx);
+  }
+
+  public EmptyReply setxattr(SetXattrRequest r) {
+    return write(tx -> SetXattrOp.run(ctx, tx, r));
+  }
+
+  public GetXattrReply getxattr(GetXattrRequest r) {
+    return read(tx -> GetXattrOp.run(tx, r));
+  }
+
+  public ListXattrReply listxattr(ListXattrRequest r) {
+    return read(tx -> ListXattrOp.run(tx, r));
+  }
+
+  public EmptyReply removexattr(RemoveXattrRequest r) {
+    return write(tx -> RemoveXattrOp.run(ctx, tx, r));
+  }
+
+  public OpenReply open(OpenRequest r) {
+    return write(tx -> OpenOp.run(ctx, tx, r));
+  }
+
+  public EmptyReply release(ReleaseRequest r) {
+    return write(tx -> ReleaseOp.run(tx, r));
+  }
+
+  public EmptyReply access(AccessRequest r) {
+    return read(tx -> AccessOp.run(tx, r));
+  }
+
+  public OpenSessionReply openSession(OpenSessionRequest r) {
+    long id = write(tx -> SessionOps.open(ctx, tx, r));
+    return OpenSessionReply.newBuilder()
+        .setSessionId(id)
+        .setLeaseMs(r.getLeaseMs() == 0 ? SessionOps.DEFAULT_LEASE_MS : r.getLeaseMs())
+        .setEpoch(epoch())
+        .setFs(fsInfo())
+        .build();
+  }
+
+  public EmptyReply heartbeat(HeartbeatRequest r) {
+    gate.checkLeader();
+    if (!ctx.sessions().heartbeat(r.getSessionId(), ctx.monoNanos().getAsLong())) {
+      throw StrataException.of(
+          StatusCode.SESSION_EXPIRED, "session %d expired or unknown: open a new session", r.getSessionId());
+    }
+    return EmptyReply.getDefaultInstance();
+  }
+
+  public EmptyReply closeSession(CloseSessionRequest r) {
+    return write(tx -> {
+      SessionOps.close(ctx, tx, r.getSessionId());
+      return EmptyReply.getDefaultInstance();
+    });
+  }
+
+  /** Expires every session past its lease, releasing its opens; returns how many. */
+  public int expireSessions() {
+    List<Long> expired = ctx.sessions().expired(ctx.monoNanos().getAsLong());
+    for (long id : expired) {
+      journal.submit(tx -> {
+        Tx t = Tx.writable(tx);
+        if (t.get(Cf.SESSIONS, u64(id)) != null) {
+          SessionOps.close(ctx, t, id);
+        } else {
+          ctx.sessions().remove(id);
+        }
+        return null;
+      });
+    }
+    return expired.size();
+  }
+
+  public FsInfo getFsInfo(GetFsInfoRequest r) {
+    gate.checkLeader();
+    return fsInfo();
+  }
+
+  private FsInfo fsInfo() {
+    return FsInfo.newBuilder()
+        .setName(ctx.fsName())
+        .setChunkSize(ctx.chunkSize())
+        .setRootIno(MetaContext.ROOT_INO)
+        .setBlockSize(CHUNK_BLOCK_SIZE)
+        .build();
+  }
+
+  private volatile long epoch;
+
+  /** The leader epoch handed to clients in OpenSessionReply. */
+  public long epoch() {
+    return epoch;
+  }
+
+  void setEpoch(long epoch) {
+    this.epoch = epoch;
+  }
+
+  public ChunksReply getChunks(GetChunksRequest r) {
+    return read(tx -> GetChunksOp.run(tx, r));
+  }
+
+  public ChunksReply allocChunks(AllocChunksRequest r) {
+    return write(tx -> AllocChunksOp.run(ctx, tx, r));
+  }
+
+  public AttrReply commitWrite(CommitWriteRequest r) {
+    return write(tx -> CommitWriteOp.run(ctx, tx, r));
+  }
+}

@@ -1,0 +1,13 @@
+package io.stratafs.meta.journal;
+
+/**
+ * The single path of every namespace mutation: {@code submit} orders the mutation, makes its batch
+ * durable and only then returns. This is the seam where HA replication plugs in.
+ */
+public interface Journal extends AutoCloseable {
+  /** Runs, commits and returns the mutation's result; rethrows what it threw. */
+  <T> T submit(Mutation<T> mutation);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,28 @@
+package io.stratafs.meta.ops;
+
+import static io.stratafs.meta.schema.MetaSchema.u64;
+
+import com.google.protobuf.ByteString;
+import io.stratafs.meta.kv.Cf;
+import io.stratafs.meta.kv.KvEntry;
+import io.stratafs.meta.schema.InodeRecord;
+import io.stratafs.protocol.meta.ListXattrReply;
+import io.stratafs.protocol.meta.ListXattrRequest;
+import java.util.Arrays;
+
+/** listxattr(2): names only; needs no permission on the file (as Linux). */
+public final class ListXattrOp {
+  /** Bounds one reply; Linux's XATTR_LIST_MAX (64 KiB of names) is reached long before. */
+  private static final int MAX_NAMES = 65_536;
+
+  private ListXattrOp() {}
+
+  public static ListXattrReply run(Tx tx, ListXattrRequest req) {
+    InodeRecord r = tx.inode(req.getIno());
+    ListXattrReply.Builder out = ListXattrReply.newBuilder();
+    for (KvEntry e : tx.scan(Cf.XATTRS, u64(r.ino()), null, MAX_NAMES)) {
+      out.addNames(ByteString.copyFrom(Arrays.copyOfRange(e.key(), 8, e.key().length)));
+    }
+    return out.build();
+  }
+}

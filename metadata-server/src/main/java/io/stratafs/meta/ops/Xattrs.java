@@ -1,0 +1,37 @@
+package io.stratafs.meta.ops;
+
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
+import io.stratafs.meta.schema.InodeRecord;
+import io.stratafs.protocol.meta.Caller;
+import java.nio.charset.StandardCharsets;
+
+/** Limits and permission rules shared by the xattr operations (as ext4 on Linux). */
+final class Xattrs {
+  static final int NAME_MAX = 255;
+  static final int VALUE_MAX = 64 * 1024;
+
+  private Xattrs() {}
+
+  static void validateName(byte[] name) {
+    if (name.length == 0) {
+      throw StrataException.of(StatusCode.INVALID_ARGUMENT, "empty xattr name");
+    }
+    if (name.length > NAME_MAX) {
+      throw StrataException.of(StatusCode.RANGE, "xattr name is %d bytes; at most %d", name.length, NAME_MAX);
+    }
+  }
+
+  /** trusted.* is root's; other namespaces follow the file's read or write permission. */
+  static void check(Caller c, InodeRecord r, byte[] name, int mask) {
+    String n = new String(name, StandardCharsets.UTF_8);
+    if (n.startsWith("trusted.") && !Perms.isRoot(c)) {
+      throw StrataException.of(StatusCode.PERMISSION_DENIED, "trusted.* xattrs are root's");
+    }
+    if (n.startsWith("user.") && mask == Perms.W && !r.isDir() && r.type() != InodeRecord.S_IFREG) {
+      throw StrataException.of(
+          StatusCode.PERMISSION_DENIED, "user.* xattrs exist only on regular files and directories");
+    }
+    Perms.check(c, r, mask, mask == Perms.W ? "change xattrs of" : "read xattrs of");
+  }
+}

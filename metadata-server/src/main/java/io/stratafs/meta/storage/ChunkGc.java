@@ -1,0 +1,65 @@
+package io.stratafs.meta.storage;
+
+import static io.stratafs.meta.schema.MetaSchema.*;
+
+import io.stratafs.meta.journal.Journal;
+import io.stratafs.meta.kv.Cf;
+import io.stratafs.meta.kv.KvEntry;
+import io.stratafs.meta.kv.KvReader;
+import io.stratafs.protocol.meta.ChunkInfo;
+import io.stratafs.protocol.meta.Replica;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes the replicas of chunks queued in the gc column family and then the gc entry itself;
+ * an entry whose daemon is down stays queued for the next pass. {@link #runOnce} is called by one
+ * background thread at a time.
+ */
+public final class ChunkGc {
+  private static final Logger LOG = LoggerFactory.getLogger(ChunkGc.class);
+  private static final int PAGE = 256;
+
+  private final KvReader store;
+  private final Journal journal;
+  private final StorageRpc rpc;
+
+  public ChunkGc(KvReader store, Journal journal, StorageRpc rpc) {
+    this.store = store;
+    this.journal = journal;
+    this.rpc = rpc;
+  }
+
+  /** One pass over the queue; returns how many chunks were deleted. */
+  public int runOnce() {
+    int deleted = 0;
+    byte[] after = null;
+    List<KvEntry> page;
+    while (!(page = store.scan(Cf.GC, new byte[0], after, PAGE)).isEmpty()) {
+      for (KvEntry e : page) {
+        if (deleteReplicas(decodeChunk(e.value()))) {
+          journal.submit(tx -> {
+            tx.delete(Cf.GC, e.key());
+            return null;
+          });
+          deleted++;
+        }
+      }
+      after = page.get(page.size() - 1).key();
+    }
+    return deleted;
+  }
+
+  private boolean deleteReplicas(ChunkInfo chunk) {
+    for (Replica r : chunk.getReplicasList()) {
+      try {
+        rpc.delete(r, chunk.getChunkId());
+      } catch (RuntimeException ex) {
+        LOG.debug("chunk {} on {} not deleted yet ({}); will retry", chunk.getChunkId(), r.getAddress(), ex.toString());
+        return false;
+      }
+    }
+    return true;
+  }
+}

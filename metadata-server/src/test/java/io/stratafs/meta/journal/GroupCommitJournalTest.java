@@ -1,0 +1,70 @@
+package io.stratafs.meta.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
+import io.stratafs.meta.kv.Cf;
+import io.stratafs.meta.kv.MemoryKvStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class GroupCommitJournalTest {
+  static byte[] b(String s) {
+    return s.getBytes();
+  }
+
+  @Test
+  void aFailedMutationDiscardsOnlyItsOwnWrites() throws Exception {
+    try (MemoryKvStore store = new MemoryKvStore();
+        GroupCommitJournal journal = new GroupCommitJournal("t", store)) {
+      // Hold the writer so the next three mutations form one group.
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Object> blocker = CompletableFuture.supplyAsync(() -> journal.submit(tx -> {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return null;
+      }));
+      List<CompletableFuture<Object>> group = new ArrayList<>();
+      group.add(CompletableFuture.supplyAsync(() -> journal.submit(tx -> {
+        tx.put(Cf.INODES, b("a"), b("1"));
+        return "a";
+      })));
+      group.add(CompletableFuture.supplyAsync(() -> journal.submit(tx -> {
+        tx.put(Cf.INODES, b("bad"), b("x"));
+        throw StrataException.of(StatusCode.EXISTS, "no");
+      })));
+      group.add(CompletableFuture.supplyAsync(() -> journal.submit(tx -> {
+        // sees "a" if it ran after it in the same group, never "bad"
+        assertThat(tx.get(Cf.INODES, b("bad"))).isNull();
+        tx.put(Cf.INODES, b("c"), b("3"));
+        return "c";
+      })));
+      release.countDown();
+      blocker.join();
+      assertThat(group.get(0).join()).isEqualTo("a");
+      assertThatThrownBy(() -> group.get(1).join()).hasCauseInstanceOf(StrataException.class);
+      assertThat(group.get(2).join()).isEqualTo("c");
+      assertThat(store.get(Cf.INODES, b("a"))).isEqualTo(b("1"));
+      assertThat(store.get(Cf.INODES, b("c"))).isEqualTo(b("3"));
+      assertThat(store.get(Cf.INODES, b("bad"))).isNull();
+    }
+  }
+
+  @Test
+  void submitAfterCloseIsUnavailable() {
+    MemoryKvStore store = new MemoryKvStore();
+    GroupCommitJournal journal = new GroupCommitJournal("t", store);
+    journal.close();
+    assertThatThrownBy(() -> journal.submit(tx -> null))
+        .isInstanceOf(StrataException.class)
+        .satisfies(e -> assertThat(((StrataException) e).code()).isEqualTo(StatusCode.UNAVAILABLE));
+  }
+}

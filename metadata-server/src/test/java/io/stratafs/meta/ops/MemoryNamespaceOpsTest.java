@@ -1,0 +1,10 @@
+package io.stratafs.meta.ops;
+
+import io.stratafs.meta.MetaFixture;
+
+class MemoryNamespaceOpsTest extends NamespaceOpsContract {
+  @Override
+  protected MetaFixture newFixture() {
+    return MetaFixture.memory();
+  }
+}

@@ -1,0 +1,114 @@
+package io.stratafs.meta.ops;
+
+import static io.stratafs.meta.MetaFixture.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stratafs.common.StatusCode;
+import io.stratafs.meta.MetaFixture;
+import io.stratafs.protocol.meta.*;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** POSIX permission cases as uid 1000 versus root, EACCES vs EPERM as Linux answers. */
+class PermissionTest {
+  static final Caller ALICE = user(1000, 1000);
+  static final Caller BOB = user(1001, 1001, 50);
+  final MetaFixture f = MetaFixture.memory();
+
+  @AfterEach
+  void close() {
+    f.close();
+  }
+
+  @Test
+  void writeAndSearchOnTheParent() {
+    Attr d = f.mkdir(ROOT_CALLER, ROOT, "d", 0755);
+    expectCode(StatusCode.ACCESS_DENIED, () -> f.create(ALICE, d.getIno(), "x", 0644));
+    Attr locked = f.mkdir(ROOT_CALLER, ROOT, "locked", 0700);
+    f.create(ROOT_CALLER, locked.getIno(), "x", 0644);
+    expectCode(StatusCode.ACCESS_DENIED, () -> f.lookup(ALICE, locked.getIno(), "x"));
+    assertThat(f.lookup(ROOT_CALLER, locked.getIno(), "x").getIno()).isPositive();
+    expectCode(StatusCode.ACCESS_DENIED, () -> f.unlink(ALICE, locked.getIno(), "x"));
+  }
+
+  @Test
+  void ownershipAndGroupOfNewFiles() {
+    Attr open = f.mkdir(ROOT_CALLER, ROOT, "open", 0777);
+    Attr file = f.create(ALICE, open.getIno(), "mine", 0666);
+    assertThat(file.getUid()).isEqualTo(1000);
+    assertThat(file.getGid()).isEqualTo(1000);
+    f.setattr(ROOT_CALLER, open.getIno(), SetAttrField.SET_MODE_VALUE | SetAttrField.SET_GID_VALUE,
+        SetAttrRequest.newBuilder().setMode(02777).setGid(50));
+    Attr sub = f.mkdir(ALICE, open.getIno(), "sub", 0755);
+    assertThat(sub.getGid()).isEqualTo(50);
+    assertThat(sub.getMode() & 02000).isEqualTo(02000);
+    assertThat(f.create(ALICE, open.getIno(), "f2", 0644).getGid()).isEqualTo(50);
+  }
+
+  @Test
+  void stickyDirectory() {
+    Attr tmp = f.mkdir(ROOT_CALLER, ROOT, "tmp", 01777);
+    f.create(ALICE, tmp.getIno(), "a", 0666);
+    expectCode(StatusCode.PERMISSION_DENIED, () -> f.unlink(BOB, tmp.getIno(), "a"));
+    expectCode(StatusCode.PERMISSION_DENIED, () -> f.rename(BOB, tmp.getIno(), "a", tmp.getIno(), "b", 0));
+    f.unlink(ALICE, tmp.getIno(), "a");
+    f.mkdir(ALICE, tmp.getIno(), "d", 0777);
+    expectCode(StatusCode.PERMISSION_DENIED, () -> f.rmdir(BOB, tmp.getIno(), "d"));
+    f.rmdir(ROOT_CALLER, tmp.getIno(), "d");
+  }
+
+  @Test
+  void chmodAndChownRules() {
+    Attr open = f.mkdir(ROOT_CALLER, ROOT, "open", 0777);
+    Attr file = f.create(ALICE, open.getIno(), "a", 0644);
+    long ino = file.getIno();
+    expectCode(StatusCode.PERMISSION_DENIED,
+        () -> f.setattr(BOB, ino, SetAttrField.SET_MODE_VALUE, SetAttrRequest.newBuilder().setMode(0777)));
+    expectCode(StatusCode.PERMISSION_DENIED,
+        () -> f.setattr(ALICE, ino, SetAttrField.SET_UID_VALUE, SetAttrRequest.newBuilder().setUid(1001)));
+    expectCode(StatusCode.PERMISSION_DENIED,
+        () -> f.setattr(ALICE, ino, SetAttrField.SET_GID_VALUE, SetAttrRequest.newBuilder().setGid(50)));
+    Caller aliceIn50 = user(1000, 1000, 50);
+    assertThat(f.setattr(aliceIn50, ino, SetAttrField.SET_GID_VALUE, SetAttrRequest.newBuilder().setGid(50)).getGid())
+        .isEqualTo(50);
+    // A non-root owner outside the file's group loses S_ISGID on chmod.
+    Attr r = f.setattr(ALICE, ino, SetAttrField.SET_MODE_VALUE, SetAttrRequest.newBuilder().setMode(02755));
+    assertThat(r.getMode()).isEqualTo(0100755);
+  }
+
+  @Test
+  void utimesRules() {
+    Attr open = f.mkdir(ROOT_CALLER, ROOT, "open", 0777);
+    Attr file = f.create(ALICE, open.getIno(), "a", 0666);
+    expectCode(StatusCode.PERMISSION_DENIED, () -> f.setattr(BOB, file.getIno(), SetAttrField.SET_MTIME_VALUE,
+        SetAttrRequest.newBuilder().setMtimeNs(5)));
+    f.setattr(BOB, file.getIno(), SetAttrField.SET_MTIME_NOW_VALUE | SetAttrField.SET_ATIME_NOW_VALUE,
+        SetAttrRequest.newBuilder());
+    Attr ro = f.create(ALICE, open.getIno(), "ro", 0644);
+    expectCode(StatusCode.ACCESS_DENIED, () -> f.setattr(BOB, ro.getIno(), SetAttrField.SET_MTIME_NOW_VALUE,
+        SetAttrRequest.newBuilder()));
+  }
+
+  @Test
+  void accessAndRootExecute() {
+    Attr file = f.create(ROOT_CALLER, ROOT, "a", 0644);
+    AccessRequest.Builder acc = AccessRequest.newBuilder().setIno(file.getIno());
+    f.svc.access(acc.setCaller(ALICE).setMask(4).build());
+    expectCode(StatusCode.ACCESS_DENIED, () -> f.svc.access(acc.setCaller(ALICE).setMask(2).build()));
+    f.svc.access(acc.setCaller(ROOT_CALLER).setMask(6).build());
+    expectCode(StatusCode.ACCESS_DENIED, () -> f.svc.access(acc.setCaller(ROOT_CALLER).setMask(1).build()));
+    expectCode(StatusCode.ACCESS_DENIED, () -> f.svc.open(OpenRequest.newBuilder().setCaller(ALICE)
+        .setIno(file.getIno()).setFlags(OpenOp.O_RDWR).build()));
+  }
+
+  @Test
+  void commitWriteByNonRootDropsSetuid() {
+    Attr open = f.mkdir(ROOT_CALLER, ROOT, "open", 0777);
+    Attr file = f.create(ALICE, open.getIno(), "a", 06775);
+    assertThat(file.getMode() & 07000).isEqualTo(06000);
+    Attr r = f.svc.commitWrite(CommitWriteRequest.newBuilder().setCaller(ALICE).setIno(file.getIno())
+        .setNewSize(10).build()).getAttr();
+    assertThat(r.getMode() & 07777).isEqualTo(0775);
+    assertThat(r.getSize()).isEqualTo(10);
+  }
+}
