@@ -1,0 +1,126 @@
+package io.stratafs.fuse.client;
+
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
+import io.stratafs.protocol.meta.AllocChunksRequest;
+import io.stratafs.protocol.meta.Caller;
+import io.stratafs.protocol.meta.ChunkInfo;
+import io.stratafs.protocol.meta.ChunksReply;
+import io.stratafs.protocol.meta.GetChunksRequest;
+import io.stratafs.protocol.rpc.Methods;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
+
+/**
+ * Where each chunk of a file lives, cached per inode. Lookups fetch a window of {@link #WINDOW}
+ * chunk indexes with one GetChunks, so sequential I/O costs one metadata call per window; a chunk
+ * absent from a fetched window is a hole. Writers allocate through {@link #allocate}. Entries are
+ * dropped by {@link #invalidate} (on open, for close-to-open consistency, and on truncate).
+ * Thread-safe; two threads may fetch the same window at once, which is harmless.
+ */
+public final class ChunkLocations {
+  static final int WINDOW = 64;
+
+  private final MetaClient meta;
+  private final Map<Long, InodeChunks> byInode = new ConcurrentHashMap<>();
+
+  public ChunkLocations(MetaClient meta) {
+    this.meta = meta;
+  }
+
+  /** Chunks of one inode: known chunks and which windows have been fetched. */
+  private static final class InodeChunks {
+    final Map<Long, ChunkInfo> chunks = new HashMap<>();
+    final Set<Long> fetchedWindows = new HashSet<>();
+  }
+
+  /** The chunk at {@code index}, or null when the file has a hole there. */
+  public ChunkInfo lookup(LongFunction<Caller> caller, long ino, long index) {
+    long window = index / WINDOW;
+    InodeChunks cached = byInode.computeIfAbsent(ino, k -> new InodeChunks());
+    synchronized (cached) {
+      if (cached.fetchedWindows.contains(window)) {
+        return cached.chunks.get(index);
+      }
+    }
+    ChunksReply reply =
+        meta.call(
+            Methods.META_GET_CHUNKS,
+            sid ->
+                GetChunksRequest.newBuilder()
+                    .setCaller(caller.apply(sid))
+                    .setIno(ino)
+                    .setFirstIndex(window * WINDOW)
+                    .setCount(WINDOW)
+                    .build(),
+            ChunksReply.parser());
+    InodeChunks target = byInode.computeIfAbsent(ino, k -> new InodeChunks());
+    synchronized (target) {
+      for (ChunkInfo c : reply.getChunksList()) {
+        target.chunks.put(c.getIndex(), c);
+      }
+      target.fetchedWindows.add(window);
+      return target.chunks.get(index);
+    }
+  }
+
+  /** The chunks at {@code indexes}, allocating those that do not exist yet (one AllocChunks). */
+  public Map<Long, ChunkInfo> allocate(LongFunction<Caller> caller, String clientHost, long ino, Collection<Long> indexes) {
+    Map<Long, ChunkInfo> result = new HashMap<>();
+    List<Long> missing = new ArrayList<>();
+    InodeChunks cached = byInode.computeIfAbsent(ino, k -> new InodeChunks());
+    synchronized (cached) {
+      for (long i : indexes) {
+        ChunkInfo c = cached.chunks.get(i);
+        if (c != null) {
+          result.put(i, c);
+        } else {
+          missing.add(i);
+        }
+      }
+    }
+    if (missing.isEmpty()) {
+      return result;
+    }
+    ChunksReply reply =
+        meta.call(
+            Methods.META_ALLOC_CHUNKS,
+            sid ->
+                AllocChunksRequest.newBuilder()
+                    .setCaller(caller.apply(sid))
+                    .setIno(ino)
+                    .addAllIndexes(missing)
+                    .setClientHost(clientHost)
+                    .build(),
+            ChunksReply.parser());
+    InodeChunks target = byInode.computeIfAbsent(ino, k -> new InodeChunks());
+    synchronized (target) {
+      for (ChunkInfo c : reply.getChunksList()) {
+        target.chunks.put(c.getIndex(), c);
+        result.put(c.getIndex(), c);
+      }
+    }
+    for (long i : missing) {
+      if (!result.containsKey(i)) {
+        throw StrataException.of(
+            StatusCode.PROTOCOL_ERROR,
+            "AllocChunks for inode %d did not return chunk index %d",
+            ino,
+            i);
+      }
+    }
+    return result;
+  }
+
+  /** Forgets everything known about {@code ino}'s chunks. */
+  public void invalidate(long ino) {
+    byInode.remove(ino);
+  }
+}
