@@ -11,6 +11,7 @@ import io.stratafs.meta.kv.KvEntry;
 import io.stratafs.meta.kv.KvStore;
 import io.stratafs.meta.ops.*;
 import io.stratafs.meta.schema.InodeRecord;
+import io.stratafs.meta.storage.ReplicaAddresses;
 import io.stratafs.meta.storage.StorageRpc;
 import io.stratafs.meta.storage.StorageView;
 import io.stratafs.protocol.meta.*;
@@ -267,11 +268,11 @@ public final class MetaService {
   }
 
   public ChunksReply getChunks(GetChunksRequest r) {
-    return read(tx -> GetChunksOp.run(tx, r));
+    return ReplicaAddresses.inReply(ctx.storage(), read(tx -> GetChunksOp.run(tx, r)));
   }
 
   public ChunksReply allocChunks(AllocChunksRequest r) {
-    return write(tx -> AllocChunksOp.run(ctx, tx, r));
+    return ReplicaAddresses.inReply(ctx.storage(), write(tx -> AllocChunksOp.run(ctx, tx, r)));
   }
 
   public AttrReply commitWrite(CommitWriteRequest r) {

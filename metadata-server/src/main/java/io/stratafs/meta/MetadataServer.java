@@ -78,7 +78,7 @@ public final class MetadataServer implements AutoCloseable {
     }
     ZkStorageView storage = own(new ZkStorageView(zk, cfg.fsName()));
     RpcClient rpcClient = own(new RpcClient("meta-" + cfg.serverId() + "-storage"));
-    RpcStorageRpc storageRpc = new RpcStorageRpc(rpcClient);
+    RpcStorageRpc storageRpc = new RpcStorageRpc(rpcClient, storage);
     // The gate is set once leadership exists (it needs the bound address); until then refuse calls.
     LeaderGate gate = () -> {
       MetaLeadership l = leadership;

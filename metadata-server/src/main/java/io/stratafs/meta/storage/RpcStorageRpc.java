@@ -12,9 +12,15 @@ import io.stratafs.protocol.storage.TruncateChunkRequest;
 /** {@link StorageRpc} over the RPC layer; the client is owned by the caller. */
 public final class RpcStorageRpc implements StorageRpc {
   private final RpcClient client;
+  private final StorageView view;
 
-  public RpcStorageRpc(RpcClient client) {
+  public RpcStorageRpc(RpcClient client, StorageView view) {
     this.client = client;
+    this.view = view;
+  }
+
+  private java.net.InetSocketAddress addressOf(Replica replica) {
+    return RpcClient.parseAddress(ReplicaAddresses.current(view, replica).getAddress());
   }
 
   @Override
@@ -23,7 +29,7 @@ public final class RpcStorageRpc implements StorageRpc {
         DeleteChunkRequest.newBuilder().setChunkId(chunkId).setDevice(replica.getDevice()).build();
     try {
       client.callSync(
-          RpcClient.parseAddress(replica.getAddress()), Methods.STORAGE_DELETE, req, StorageReply.parser());
+          addressOf(replica), Methods.STORAGE_DELETE, req, StorageReply.parser());
     } catch (StrataException e) {
       if (e.code() != StatusCode.NOT_FOUND) {
         throw e;
@@ -42,7 +48,7 @@ public final class RpcStorageRpc implements StorageRpc {
             .build();
     try {
       client.callSync(
-          RpcClient.parseAddress(replica.getAddress()), Methods.STORAGE_TRUNCATE, req, StorageReply.parser());
+          addressOf(replica), Methods.STORAGE_TRUNCATE, req, StorageReply.parser());
     } catch (StrataException e) {
       if (e.code() != StatusCode.NOT_FOUND) { // never written: nothing to cut
         throw e;
