@@ -1,0 +1,65 @@
+package io.stratafs.cli.cluster;
+
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts a {@code strata} subcommand as a detached background process: the same java binary and
+ * classpath as this process, stdin from /dev/null, stdout and stderr appended to its log file, and
+ * (where {@code setsid} exists) its own session, so that closing the terminal or Ctrl-C in it does
+ * not reach the daemons. They outlive the {@code up} command by design.
+ */
+final class DaemonLauncher {
+  static final String MAIN_CLASS = "io.stratafs.cli.Strata";
+  private static final File DEV_NULL = new File("/dev/null");
+  private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
+
+  private DaemonLauncher() {}
+
+  /** JVM flags per role: small heaps (a laptop runs them all), serial GC on few cores. */
+  static List<String> jvmFlags(Role role) {
+    String heap =
+        switch (role) {
+          case ZK -> "-Xmx256m";
+          case META, STORAGE -> "-Xmx512m";
+          case MOUNT -> "-Xmx1g";
+        };
+    // The role property doubles as the marker ProcessProbe looks for: the JDK reads only the
+    // first 4 KiB of a command line, and the classpath before the main class is longer than that.
+    return List.of("-D" + ProcessProbe.MARKER + ".role=" + role.key(), "--enable-native-access=ALL-UNNAMED", "-Xms32m", heap, "-XX:+UseSerialGC");
+  }
+
+  static List<String> commandLine(Role role, List<String> strataArgs) {
+    List<String> cmd = new ArrayList<>();
+    SETSID.stream().filter(Files::isExecutable).findFirst().ifPresent(p -> cmd.add(p.toString()));
+    cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvmFlags(role));
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(MAIN_CLASS);
+    cmd.addAll(strataArgs);
+    return cmd;
+  }
+
+  static Process start(Role role, List<String> strataArgs, Path log) {
+    List<String> cmd = commandLine(role, strataArgs);
+    try {
+      Files.createDirectories(log.getParent());
+      Files.writeString(log, "=== " + java.time.OffsetDateTime.now() + " " + String.join(" ", strataArgs) + System.lineSeparator(),
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      pb.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+      pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      pb.redirectErrorStream(true);
+      return pb.start();
+    } catch (IOException e) {
+      throw new StrataException(StatusCode.IO_ERROR, "cannot start " + String.join(" ", strataArgs) + ": " + e.getMessage(), e);
+    }
+  }
+}

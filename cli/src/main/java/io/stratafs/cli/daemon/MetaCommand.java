@@ -1,0 +1,57 @@
+package io.stratafs.cli.daemon;
+
+import io.stratafs.cli.SizeConverter;
+import io.stratafs.meta.MetaServerConfig;
+import io.stratafs.meta.MetadataServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code strata meta}: one metadata server in the foreground until SIGTERM/Ctrl-C. */
+@Command(
+    name = "meta",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run a metadata server (namespace in RocksDB) in the foreground until SIGTERM/Ctrl-C.",
+      "The servers of one filesystem elect their leader through ZooKeeper.",
+    })
+public final class MetaCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(MetaCommand.class);
+
+  @Mixin ZkOptions zk;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Directory of the RocksDB metadata store (created if missing).")
+  Path dataDir;
+
+  @Option(names = "--id", paramLabel = "ID", description = "Server id, unique in the filesystem (default: meta-<hostname>).")
+  String id;
+
+  @Option(names = "--bind", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address to listen on and advertise in ZooKeeper; use this host's address when clients run elsewhere (default: ${DEFAULT-VALUE}).")
+  String bindHost;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "RPC port; 0 picks a free one, advertised in ZooKeeper (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--chunk-size", paramLabel = "SIZE", converter = SizeConverter.class, defaultValue = "64M", description = "Chunk size of new files, e.g. 64M or 1G (default: ${DEFAULT-VALUE}).")
+  long chunkSizeBytes;
+
+  @Override
+  public Integer call() throws Exception {
+    String serverId = id != null ? id : "meta-" + Hostnames.local();
+    Path dir = dataDir.toAbsolutePath();
+    Files.createDirectories(dir);
+    MetadataServer server =
+        MetadataServer.start(
+            new MetaServerConfig(serverId, dir, zk.zkConnect(), zk.fsName(), bindHost, port, chunkSizeBytes));
+    Foreground fg = new Foreground("meta " + serverId, server);
+    LOG.info("metadata server {} of filesystem '{}' serving {} (leader: {})", serverId, zk.fsName(), server.address(), server.isLeader());
+    fg.awaitStopped();
+    return 0;
+  }
+}

@@ -1,0 +1,92 @@
+package io.stratafs.cli.daemon;
+
+import io.stratafs.cli.DurationConverter;
+import io.stratafs.fuse.kernel.FuseMount;
+import io.stratafs.fuse.kernel.FuseMountOptions;
+import io.stratafs.fuse.vfs.StrataVfs;
+import io.stratafs.fuse.vfs.StrataVfsConfig;
+import io.stratafs.fuse.vfs.Vfs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code strata mount}: the FUSE client in the foreground. A stale mount left by a crashed client
+ * is cleared first; SIGTERM/Ctrl-C unmounts cleanly; an unmount from outside ({@code umount},
+ * {@code fusermount3 -u}) ends the process.
+ */
+@Command(
+    name = "mount",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Mount a StrataFS filesystem and serve it until unmounted or SIGTERM/Ctrl-C.",
+      "Needs /dev/fuse; as a non-root user also fusermount3 (package fuse3).",
+    })
+public final class MountCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(MountCommand.class);
+  private static final FuseMountOptions DEFAULTS = FuseMountOptions.defaults(Path.of("/"));
+
+  @Spec CommandSpec spec;
+
+  @Mixin ZkOptions zk;
+
+  @Option(names = "--workers", paramLabel = "N", description = "Threads reading FUSE requests from the kernel (default: ${DEFAULT-VALUE}).")
+  int workers = DEFAULTS.workers();
+
+  @Option(names = "--attr-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1s", description = "How long the kernel caches attributes, e.g. 500ms, 1s, 0 (default: ${DEFAULT-VALUE}).")
+  Duration attrTimeout;
+
+  @Option(names = "--entry-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1s", description = "How long the kernel caches name lookups (default: ${DEFAULT-VALUE}).")
+  Duration entryTimeout;
+
+  @Option(names = "--allow-other", negatable = true, description = "Let users other than the mounting one access the mount (as non-root this needs user_allow_other in /etc/fuse.conf); --no-allow-other keeps it to the mounting user (default: ${DEFAULT-VALUE}).")
+  boolean allowOther = DEFAULTS.allowOther();
+
+  @Parameters(paramLabel = "MOUNTPOINT", description = "Directory to mount on (created if missing).")
+  Path mountPoint;
+
+  @Override
+  public Integer call() throws Exception {
+    if (workers < 1) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--workers': must be at least 1, got " + workers);
+    }
+    Path mp = mountPoint.toAbsolutePath().normalize();
+    FuseMount.clearStale(mp);
+    Files.createDirectories(mp);
+    FuseMountOptions options = new FuseMountOptions(mp, zk.fsName(), workers, entryTimeout, attrTimeout, allowOther);
+    Vfs vfs = StrataVfs.connect(StrataVfsConfig.defaults(zk.zkConnect(), zk.fsName()));
+    FuseMount mount;
+    try {
+      mount = FuseMount.mount(vfs, options);
+    } catch (RuntimeException | Error e) {
+      vfs.close();
+      throw e;
+    }
+    Foreground fg =
+        new Foreground(
+            "mount " + mp,
+            () -> {
+              try {
+                mount.close();
+              } finally {
+                vfs.close();
+              }
+            });
+    LOG.info("filesystem '{}' mounted on {} ({} workers, attr timeout {})", zk.fsName(), mp, workers, DurationConverter.format(attrTimeout));
+    mount.awaitUnmounted();
+    LOG.info("{} was unmounted", mp);
+    fg.stop();
+    return 0;
+  }
+}
