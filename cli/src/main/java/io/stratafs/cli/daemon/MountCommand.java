@@ -1,6 +1,7 @@
 package io.stratafs.cli.daemon;
 
 import io.stratafs.cli.DurationConverter;
+import io.stratafs.cli.SizeConverter;
 import io.stratafs.fuse.kernel.FuseMount;
 import io.stratafs.fuse.kernel.FuseMountOptions;
 import io.stratafs.fuse.vfs.StrataVfs;
@@ -53,6 +54,9 @@ public final class MountCommand implements Callable<Integer> {
   @Option(names = "--allow-other", negatable = true, description = "Let users other than the mounting one access the mount (as non-root this needs user_allow_other in /etc/fuse.conf); --no-allow-other keeps it to the mounting user (default: ${DEFAULT-VALUE}).")
   boolean allowOther = DEFAULTS.allowOther();
 
+  @Option(names = "--read-ahead", paramLabel = "SIZE", converter = SizeConverter.class, defaultValue = "8M", description = "How far the kernel reads ahead of a sequential reader, e.g. 128K, 8M; 0 keeps the kernel default (default: ${DEFAULT-VALUE}).")
+  long readAheadBytes;
+
   @Parameters(paramLabel = "MOUNTPOINT", description = "Directory to mount on (created if missing).")
   Path mountPoint;
 
@@ -64,7 +68,10 @@ public final class MountCommand implements Callable<Integer> {
     Path mp = mountPoint.toAbsolutePath().normalize();
     FuseMount.clearStale(mp);
     Files.createDirectories(mp);
-    FuseMountOptions options = new FuseMountOptions(mp, zk.fsName(), workers, entryTimeout, attrTimeout, allowOther);
+    if (readAheadBytes < 0 || readAheadBytes > (1L << 30)) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--read-ahead': must be 0..1G, got " + readAheadBytes);
+    }
+    FuseMountOptions options = new FuseMountOptions(mp, zk.fsName(), workers, entryTimeout, attrTimeout, allowOther, (int) (readAheadBytes / 1024));
     Vfs vfs = StrataVfs.connect(StrataVfsConfig.defaults(zk.zkConnect(), zk.fsName()));
     FuseMount mount;
     try {

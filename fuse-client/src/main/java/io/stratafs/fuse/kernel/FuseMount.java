@@ -89,6 +89,9 @@ public final class FuseMount implements AutoCloseable {
       int minor =
           MountTable.find(MountTable.read(MountTable.SELF), mp).map(MountTable.Entry::minor)
               .orElse(-1);
+      if (opts.readAheadKib() > 0 && minor >= 0) {
+        KernelReadAhead.set(minor, opts.readAheadKib());
+      }
       FuseMount m = new FuseMount(mp, vfs, dispatcher, device, clones, minor);
       m.threads.forEach(Thread::start);
       log.info("mounted {} at {} with {} workers", opts.fsName(), mp, opts.workers());

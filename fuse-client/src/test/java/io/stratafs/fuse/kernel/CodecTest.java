@@ -198,7 +198,7 @@ class CodecTest {
         "fd=7,rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions,"
             + "max_read=1048576");
     FuseMountOptions noOther = new FuseMountOptions(o.mountPoint(), o.fsName(), 1,
-        o.entryTimeout(), o.attrTimeout(), false);
+        o.entryTimeout(), o.attrTimeout(), false, 0);
     assertThat(FuseMount.mountData(3, noOther, 5, 6)).doesNotContain("allow_other")
         .contains("user_id=5,group_id=6");
     assertThat(o.workers()).isEqualTo(4);

@@ -3,8 +3,13 @@ package io.stratafs.meta.ops;
 import io.stratafs.protocol.meta.StatFsReply;
 import io.stratafs.protocol.storage.DeviceStat;
 import io.stratafs.protocol.storage.StorageRegistration;
+import java.util.HashSet;
+import java.util.Set;
 
-/** statfs(2): capacity summed over the registered storage daemons' devices. */
+/**
+ * statfs(2): capacity summed over the registered storage daemons' devices, each underlying local
+ * filesystem counted once (three daemons over directories of one disk are one disk's capacity).
+ */
 public final class StatFsOp {
   public static final int BLOCK_SIZE = 4096;
   /** Inode ids are 64-bit; report a large, fixed budget so tools never see "no inodes". */
@@ -15,10 +20,13 @@ public final class StatFsOp {
   public static StatFsReply run(MetaContext ctx) {
     long total = 0;
     long free = 0;
+    Set<String> counted = new HashSet<>();
     for (StorageRegistration s : ctx.storage().storages()) {
       for (DeviceStat d : s.getDevicesList()) {
-        total += d.getCapacityBytes();
-        free += d.getFreeBytes();
+        if (d.getFilesystemId().isEmpty() || counted.add(d.getFilesystemId())) {
+          total += d.getCapacityBytes();
+          free += d.getFreeBytes();
+        }
       }
     }
     long used = ctx.inodeIds().peek() - 1;

@@ -321,4 +321,19 @@ abstract class NamespaceOpsContract {
     assertThat(st.getFreeBytes()).isEqualTo(109);
     assertThat(st.getNameMax()).isEqualTo(255);
   }
+
+  @Test
+  void statfsCountsADiskSharedBySeveralDevicesOnce() {
+    DeviceStat onDiskA = DeviceStat.newBuilder().setName("d0").setCapacityBytes(1000).setFreeBytes(400)
+        .setFilesystemId("host1:2049").build();
+    f.storages.add(StorageRegistration.newBuilder().setStorageId("s1").addDevices(onDiskA).build());
+    f.storages.add(StorageRegistration.newBuilder().setStorageId("s2").addDevices(onDiskA)
+        .addDevices(DeviceStat.newBuilder().setName("d1").setCapacityBytes(50).setFreeBytes(5)
+            .setFilesystemId("host1:2050"))
+        .addDevices(DeviceStat.newBuilder().setName("unknown").setCapacityBytes(7).setFreeBytes(7))
+        .build());
+    StatFsReply st = f.svc.statfs(StatFsRequest.getDefaultInstance());
+    assertThat(st.getTotalBytes()).isEqualTo(1057);
+    assertThat(st.getFreeBytes()).isEqualTo(412);
+  }
 }

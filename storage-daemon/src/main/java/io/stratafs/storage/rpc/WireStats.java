@@ -17,6 +17,7 @@ public final class WireStats {
         .setUsedBytes(Math.max(0, u.usedBytes()))
         .setFreeBytes(u.freeBytes())
         .setChunks(Math.max(0, u.chunks()))
+        .setFilesystemId(FilesystemId.of(u.path()))
         .build();
   }
 
