@@ -9,6 +9,9 @@ import io.stratafs.meta.journal.Mutation;
 import io.stratafs.meta.kv.Cf;
 import io.stratafs.meta.kv.KvEntry;
 import io.stratafs.meta.kv.KvStore;
+import io.stratafs.meta.locks.LockManager;
+import io.stratafs.meta.locks.LockOwner;
+import io.stratafs.meta.locks.LockRange;
 import io.stratafs.meta.ops.*;
 import io.stratafs.meta.schema.InodeRecord;
 import io.stratafs.meta.storage.ReplicaAddresses;
@@ -42,6 +45,10 @@ public final class MetaService {
   private final Journal journal;
   private final MetaContext ctx;
   private final LeaderGate gate;
+  private final LockManager locks;
+
+  /** Longest a blocking SetLk parks before answering "not yet" (the client asks again). */
+  static final long MAX_LOCK_PARK_NANOS = 10_000_000_000L;
 
   public MetaService(KvStore store, Journal journal, Setup setup) {
     this.store = store;
@@ -59,6 +66,7 @@ public final class MetaService {
             setup.storage(),
             setup.storageRpc(),
             new Sessions());
+    this.locks = new LockManager(ctx.sessions()::isLive);
     createRootIfMissing();
     restoreSessions();
   }
@@ -219,10 +227,14 @@ public final class MetaService {
   }
 
   public EmptyReply closeSession(CloseSessionRequest r) {
-    return write(tx -> {
-      SessionOps.close(ctx, tx, r.getSessionId());
-      return EmptyReply.getDefaultInstance();
-    });
+    try {
+      return write(tx -> {
+        SessionOps.close(ctx, tx, r.getSessionId());
+        return EmptyReply.getDefaultInstance();
+      });
+    } finally {
+      locks.releaseSession(r.getSessionId());
+    }
   }
 
   /** Expires every session past its lease, releasing its opens; returns how many. */
@@ -238,6 +250,7 @@ public final class MetaService {
         }
         return null;
       });
+      locks.releaseSession(id);
     }
     return expired.size();
   }
@@ -264,6 +277,10 @@ public final class MetaService {
   }
 
   void setEpoch(long epoch) {
+    if (epoch != this.epoch) {
+      // A new term: locks granted before it are not ours to honour (ADR 010); clients re-acquire.
+      locks.clear();
+    }
     this.epoch = epoch;
   }
 
@@ -277,5 +294,67 @@ public final class MetaService {
 
   public AttrReply commitWrite(CommitWriteRequest r) {
     return write(tx -> CommitWriteOp.run(ctx, tx, r));
+  }
+
+  /** The lock table (tests, diagnostics). */
+  public LockManager locks() {
+    return locks;
+  }
+
+  public GetLkReply getlk(LockRequest r) {
+    gate.checkLeader();
+    GetLkReply.Builder b = GetLkReply.newBuilder();
+    locks.getlk(lockRequest(r)).ifPresent(l -> b.setConflict(heldLock(l)));
+    return b.build();
+  }
+
+  /**
+   * F_SETLK / F_SETLKW. A blocking request parks this (virtual) thread for at most half of what
+   * is left of the caller's deadline and {@link #MAX_LOCK_PARK_NANOS}, then answers granted=false
+   * so the caller asks again well before its RPC times out.
+   */
+  public SetLkReply setlk(LockRequest r, long callDeadlineNanos) {
+    gate.checkLeader();
+    Long waitUntil = null;
+    if (r.getWait()) {
+      long now = System.nanoTime();
+      waitUntil = now + Math.min(MAX_LOCK_PARK_NANOS, Math.max(0, (callDeadlineNanos - now) / 2));
+    }
+    return SetLkReply.newBuilder().setGranted(locks.setlk(lockRequest(r), waitUntil)).build();
+  }
+
+  public EmptyReply unlockOwner(UnlockOwnerRequest r) {
+    gate.checkLeader();
+    locks.unlockOwner(r.getIno(), new LockOwner(r.getCaller().getSessionId(), r.getOwner()), r.getFlock());
+    return EmptyReply.getDefaultInstance();
+  }
+
+  public EmptyReply cancelLockWait(CancelLockWaitRequest r) {
+    gate.checkLeader();
+    locks.cancelWait(r.getIno(), new LockOwner(r.getCaller().getSessionId(), r.getOwner()), r.getFlock());
+    return EmptyReply.getDefaultInstance();
+  }
+
+  private static LockManager.Request lockRequest(LockRequest r) {
+    long start = r.getStart();
+    long end = r.getEnd();
+    if (r.getFlock()) {
+      start = 0;
+      end = LockRange.EOF;
+    }
+    return new LockManager.Request(
+        r.getIno(), new LockOwner(r.getCaller().getSessionId(), r.getOwner()), start, end, r.getType(),
+        r.getPid(), r.getFlock());
+  }
+
+  private static HeldLock heldLock(LockRange l) {
+    return HeldLock.newBuilder()
+        .setStart(l.start())
+        .setEnd(l.end())
+        .setType(l.type())
+        .setPid(l.pid())
+        .setSessionId(l.owner().session())
+        .setOwner(l.owner().owner())
+        .build();
   }
 }

@@ -38,6 +38,13 @@ public final class MetaRpcHandlers {
         .handler(Methods.META_GET_FS_INFO, GetFsInfoRequest.parser(), c -> RpcReply.of(s.getFsInfo(c.request())))
         .handler(Methods.META_GET_CHUNKS, GetChunksRequest.parser(), c -> RpcReply.of(s.getChunks(c.request())))
         .handler(Methods.META_ALLOC_CHUNKS, AllocChunksRequest.parser(), c -> RpcReply.of(s.allocChunks(c.request())))
-        .handler(Methods.META_COMMIT_WRITE, CommitWriteRequest.parser(), c -> RpcReply.of(s.commitWrite(c.request())));
+        .handler(Methods.META_COMMIT_WRITE, CommitWriteRequest.parser(), c -> RpcReply.of(s.commitWrite(c.request())))
+        .handler(Methods.META_GETLK, LockRequest.parser(), c -> RpcReply.of(s.getlk(c.request())))
+        .handler(Methods.META_SETLK, LockRequest.parser(), c -> RpcReply.of(s.setlk(c.request(), c.deadlineNanos())))
+        .handler(Methods.META_UNLOCK_OWNER, UnlockOwnerRequest.parser(), c -> RpcReply.of(s.unlockOwner(c.request())))
+        .handler(
+            Methods.META_CANCEL_LOCK_WAIT,
+            CancelLockWaitRequest.parser(),
+            c -> RpcReply.of(s.cancelLockWait(c.request())));
   }
 }

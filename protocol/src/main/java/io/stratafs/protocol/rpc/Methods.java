@@ -31,6 +31,10 @@ public final class Methods {
   public static final String META_GET_CHUNKS = "meta.GetChunks";
   public static final String META_ALLOC_CHUNKS = "meta.AllocChunks";
   public static final String META_COMMIT_WRITE = "meta.CommitWrite";
+  public static final String META_GETLK = "meta.GetLk";
+  public static final String META_SETLK = "meta.SetLk";
+  public static final String META_UNLOCK_OWNER = "meta.UnlockOwner";
+  public static final String META_CANCEL_LOCK_WAIT = "meta.CancelLockWait";
 
   // Storage daemon.
   public static final String STORAGE_WRITE = "storage.WriteChunk";
