@@ -3,7 +3,11 @@ package io.stratafs.fuse.kernel;
 import io.stratafs.fuse.vfs.Vfs;
 import java.nio.ByteBuffer;
 
-/** Open-file ops: OPEN, READ, WRITE, FLUSH, RELEASE, FSYNC. */
+/**
+ * Open-file ops: OPEN, READ, WRITE, FLUSH, RELEASE, FSYNC. FLUSH also drops the closing
+ * process's POSIX locks and RELEASE the handle's flock and OFD locks: the kernel leaves
+ * unlock-on-close of remote locks to the filesystem.
+ */
 final class FileOps {
   static final int READ_IN_SIZE = 40;
   static final int WRITE_IN_SIZE = 40;
@@ -71,14 +75,26 @@ final class FileOps {
     req.args.getInt();
     req.args.getInt();
     long lockOwner = req.args.getLong();
-    vfs.flush(req.context(), req.nodeId, fh, lockOwner);
+    try {
+      vfs.flush(req.context(), req.nodeId, fh, lockOwner);
+    } finally {
+      // close(2) releases the process's POSIX locks on the file, even when the flush failed.
+      vfs.unlockPosix(req.context(), req.nodeId, lockOwner);
+    }
   }
 
   /** fuse_release_in: fh, flags, release_flags, lock_owner. */
   private void release(FuseRequest req, FuseReply reply) {
     long fh = req.args.getLong();
     int flags = req.args.getInt();
-    vfs.release(req.context(), req.nodeId, fh, flags);
+    int releaseFlags = req.args.getInt();
+    long lockOwner = req.args.getLong();
+    try {
+      vfs.release(req.context(), req.nodeId, fh, flags);
+    } finally {
+      vfs.releaseLocks(
+          req.context(), req.nodeId, fh, (releaseFlags & FuseConstants.RELEASE_FLOCK_UNLOCK) != 0, lockOwner);
+    }
   }
 
   /** fuse_fsync_in: fh, fsync_flags (FUSE_FSYNC_FDATASYNC), padding. */

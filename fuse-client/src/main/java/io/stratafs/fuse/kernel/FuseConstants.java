@@ -101,6 +101,10 @@ final class FuseConstants {
 
   static final int GETATTR_FH = 1;
   static final int FSYNC_FDATASYNC = 1;
+  /** fuse_lk_in.lk_flags: the lock is a flock(2) lock, not a POSIX one. */
+  static final int LK_FLOCK = 1 << 0;
+  /** fuse_release_in.release_flags: drop the flock lock of lock_owner. */
+  static final int RELEASE_FLOCK_UNLOCK = 1 << 1;
 
   // Fixed struct sizes (bytes).
   static final int IN_HEADER_SIZE = 40;
@@ -109,6 +113,7 @@ final class FuseConstants {
   static final int ENTRY_OUT_SIZE = 40 + ATTR_SIZE;
   static final int ATTR_OUT_SIZE = 16 + ATTR_SIZE;
   static final int OPEN_OUT_SIZE = 16;
+  static final int LK_OUT_SIZE = 24;
   static final int INIT_OUT_SIZE = 64;
   static final int KSTATFS_SIZE = 80;
   static final int DIRENT_NAME_OFFSET = 24;

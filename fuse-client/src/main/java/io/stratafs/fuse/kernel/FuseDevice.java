@@ -82,9 +82,14 @@ final class FuseDevice implements AutoCloseable {
 
   /**
    * Writes one reply (direct buffer, bytes 0..limit) in a single write(2). Returns 0 or the errno:
-   * ENOENT means the request was interrupted or aborted meanwhile, which the caller may ignore.
+   * ENOENT means the request was interrupted or aborted meanwhile, which the caller may ignore;
+   * ENODEV once closed. Synchronized with close: a reply written late by a deferred request (a
+   * lock wait) never lands on a descriptor number the process has reused.
    */
-  int write(ByteBuffer buf) {
+  synchronized int write(ByteBuffer buf) {
+    if (closed) {
+      return Syscalls.ENODEV;
+    }
     int len = buf.limit();
     long n = Syscalls.libc().write(fd, buf, len);
     if (n == len) {
@@ -94,7 +99,7 @@ final class FuseDevice implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!closed) {
       closed = true;
       Syscalls.libc().close(fd);

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * Routes each request to the handler of its opcode through the one wrapper every op goes
  * through: it times and counts the op, DEBUG-logs it, answers a {@link StrataException} with the
  * errno of its code and anything else with EIO plus an ERROR log carrying the stack trace.
- * Opcodes the Vfs does not cover (locks, bmap, ioctl, poll, fallocate, lseek, copy_file_range,
+ * Opcodes the Vfs does not cover (bmap, ioctl, poll, fallocate, lseek, copy_file_range,
  * DAX mappings, syncfs, tmpfile, statx...) and unknown ones are answered ENOSYS, which makes the
  * kernel fall back to its generic behaviour or stop sending them. Thread-safe: handlers are.
  */
@@ -28,6 +28,7 @@ final class FuseDispatcher {
     new FileOps(session).register(table);
     new DirOps(session).register(table);
     new XattrOps(session).register(table);
+    new LockOps(session).register(table);
   }
 
   FuseSession session() {
@@ -59,7 +60,9 @@ final class FuseDispatcher {
       session.takeBackHandouts(reply);
     }
     long elapsed = System.nanoTime() - start;
-    session.stats.record(opcode, elapsed, reply.errno() != 0);
+    if (!reply.deferred()) { // a deferred op records itself when it answers
+      session.stats.record(opcode, elapsed, reply.errno() != 0);
+    }
     if (log.isDebugEnabled()) {
       log.debug(
           "{} -> {} in {} us", req, reply.errno() == 0 ? "ok" : "errno " + reply.errno(),

@@ -13,6 +13,7 @@ final class FuseReply {
   private long unique;
   private int errno;
   private boolean send;
+  private boolean deferred;
   /** Inodes whose lookup count this reply raises; taken back if the kernel never gets it. */
   private long[] handedOut = new long[64];
   private int handedOutCount;
@@ -30,6 +31,7 @@ final class FuseReply {
     this.unique = unique;
     this.errno = 0;
     this.send = true;
+    this.deferred = false;
     this.handedOutCount = 0;
     buf.clear();
     buf.position(FuseConstants.OUT_HEADER_SIZE);
@@ -87,6 +89,19 @@ final class FuseReply {
   /** FORGET, BATCH_FORGET and a matched INTERRUPT get no reply at all. */
   void none() {
     send = false;
+  }
+
+  /**
+   * The request is answered later, from another thread, with a reply of its own (a blocking lock
+   * wait must not hold a worker); the worker sends nothing and leaves the request in flight.
+   */
+  void defer() {
+    send = false;
+    deferred = true;
+  }
+
+  boolean deferred() {
+    return deferred;
   }
 
   boolean shouldSend() {

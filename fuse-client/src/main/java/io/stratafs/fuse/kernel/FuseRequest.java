@@ -2,6 +2,7 @@ package io.stratafs.fuse.kernel;
 
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
+import io.stratafs.fuse.vfs.Interruption;
 import io.stratafs.fuse.vfs.VfsContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,7 +12,7 @@ import java.nio.ByteOrder;
  * little-endian view of the worker's request buffer positioned after the header. Valid only until
  * the worker reads the next request. {@link #markInterrupted()} may be called from another worker.
  */
-final class FuseRequest {
+final class FuseRequest implements Interruption {
   final int opcode;
   final long unique;
   final long nodeId;
@@ -24,6 +25,9 @@ final class FuseRequest {
   private final GroupResolver groups;
   private VfsContext context;
   private volatile boolean interrupted;
+  private Runnable onInterrupt; // guarded by this
+  /** The descriptor the request was read from: its reply must go back through it. */
+  FuseDevice device;
 
   FuseRequest(
       int opcode,
@@ -108,12 +112,34 @@ final class FuseRequest {
   }
 
   void markInterrupted() {
-    interrupted = true;
+    Runnable action;
+    synchronized (this) {
+      if (interrupted) {
+        return;
+      }
+      interrupted = true;
+      action = onInterrupt;
+    }
+    if (action != null) {
+      action.run();
+    }
   }
 
   /** Whether the kernel asked to interrupt this request (the caller got a signal). */
-  boolean interrupted() {
+  @Override
+  public boolean interrupted() {
     return interrupted;
+  }
+
+  @Override
+  public void onInterrupt(Runnable action) {
+    synchronized (this) {
+      if (!interrupted) {
+        onInterrupt = action;
+        return;
+      }
+    }
+    action.run();
   }
 
   @Override

@@ -67,6 +67,7 @@ final class FuseWorker implements Runnable {
       return true;
     }
     session.inFlight.started(req);
+    req.device = device;
     try {
       dispatcher.dispatch(req, reply);
       if (reply.shouldSend()) {
@@ -83,7 +84,9 @@ final class FuseWorker implements Runnable {
         }
       }
     } finally {
-      session.inFlight.finished(req);
+      if (!reply.deferred()) {
+        session.inFlight.finished(req);
+      }
     }
     return true;
   }

@@ -18,7 +18,9 @@ final class InitCodec {
           | FuseConstants.MAX_PAGES
           | FuseConstants.DO_READDIRPLUS
           | FuseConstants.READDIRPLUS_AUTO
-          | FuseConstants.CACHE_SYMLINKS;
+          | FuseConstants.CACHE_SYMLINKS
+          | FuseConstants.POSIX_LOCKS
+          | FuseConstants.FLOCK_LOCKS;
 
   static final int MAX_BACKGROUND = 64;
   static final int CONGESTION_THRESHOLD = 48;

@@ -80,6 +80,7 @@ public final class StrataVfs implements Vfs {
   private final FileReader reader;
   private final OpenFiles openFiles;
   private final DirHandles dirHandles;
+  private final LockClient locks;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private StrataVfs(RpcClient rpc, MetaClient meta, ExecutorService background, StrataVfsConfig cfg) {
@@ -98,6 +99,7 @@ public final class StrataVfs implements Vfs {
     AtomicLong handles = new AtomicLong();
     this.openFiles = new OpenFiles(io, cfg.writeBufferBytes(), cfg.readAheadBytes(), handles);
     this.dirHandles = new DirHandles(handles);
+    this.locks = new LockClient(meta);
   }
 
   /**
@@ -553,6 +555,28 @@ public final class StrataVfs implements Vfs {
   }
 
   /** Flushes every open file (best effort), closes the session, ZooKeeper and the RPC client. */
+  @Override
+  public FileLock getlk(VfsContext ctx, long ino, long fh, long owner, FileLock lock) {
+    return locks.getlk(ctx, ino, owner, lock, false);
+  }
+
+  @Override
+  public void setlk(
+      VfsContext ctx, long ino, long fh, long owner, FileLock lock, boolean flock, boolean sleep,
+      Interruption interruption) {
+    locks.setlk(ctx, ino, fh, owner, lock, flock, sleep, interruption);
+  }
+
+  @Override
+  public void unlockPosix(VfsContext ctx, long ino, long owner) {
+    locks.unlockPosix(ctx, ino, owner);
+  }
+
+  @Override
+  public void releaseLocks(VfsContext ctx, long ino, long fh, boolean flockUnlock, long flockOwner) {
+    locks.releaseLocks(ctx, ino, fh, flockUnlock, flockOwner);
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

@@ -108,6 +108,35 @@ public interface Vfs extends AutoCloseable {
   /** access(2) mask: R_OK 4, W_OK 2, X_OK 1, F_OK 0. */
   void access(VfsContext ctx, long ino, int mask);
 
+  /**
+   * F_GETLK (and flock's test): the lock that would block {@code lock} for {@code owner}, or
+   * {@link FileLock#unlocked()} when none would. Locks are advisory and filesystem-wide: held by
+   * other processes on this mount and on other mounts alike.
+   */
+  FileLock getlk(VfsContext ctx, long ino, long fh, long owner, FileLock lock);
+
+  /**
+   * F_SETLK / F_SETLKW, or flock(2) when {@code flock} (whole file; independent of POSIX locks).
+   * Without {@code sleep} a conflicting lock fails with WOULD_BLOCK; with it the call waits until
+   * granted, DEADLOCK, or {@code interruption} (INTERRUPTED). F_UNLCK never waits.
+   */
+  void setlk(
+      VfsContext ctx, long ino, long fh, long owner, FileLock lock, boolean flock, boolean sleep,
+      Interruption interruption);
+
+  /**
+   * Drops the POSIX locks of {@code owner} (a process's lock owner) on {@code ino}: the kernel
+   * sends it with FLUSH on every close(2), and POSIX releases a process's locks on any close.
+   */
+  void unlockPosix(VfsContext ctx, long ino, long owner);
+
+  /**
+   * The last close of handle {@code fh}: drops the flock lock of {@code flockOwner} when {@code
+   * flockUnlock} (FUSE_RELEASE_FLOCK_UNLOCK) and the POSIX locks taken through this handle by
+   * owners that are not processes (open-file-description locks, F_OFD_SETLK).
+   */
+  void releaseLocks(VfsContext ctx, long ino, long fh, boolean flockUnlock, long flockOwner);
+
   /** Unmounting: flush everything, close the session. */
   @Override
   void close();

@@ -2,6 +2,8 @@ package io.stratafs.fuse.kernel;
 
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
+import io.stratafs.fuse.vfs.FileLock;
+import io.stratafs.fuse.vfs.Interruption;
 import io.stratafs.fuse.vfs.SetAttrChange;
 import io.stratafs.fuse.vfs.Vfs;
 import io.stratafs.fuse.vfs.VfsContext;
@@ -477,6 +479,94 @@ final class MemoryVfs implements Vfs {
   @Override
   public synchronized void access(VfsContext ctx, long ino, int mask) {
     node(ino);
+  }
+
+  /** A held lock: POSIX semantics without merging (an owner's locks never conflict anyway). */
+  private record HeldLock(long ino, long owner, boolean flock, long fh, long start, long end, int type, int pid) {
+    boolean blocks(long otherOwner, boolean otherFlock, long s, long e, int t) {
+      return owner != otherOwner && flock == otherFlock && start <= e && s <= end
+          && (type == FileLock.F_WRLCK || t == FileLock.F_WRLCK);
+    }
+  }
+
+  private final List<HeldLock> locks = new ArrayList<>();
+
+  private HeldLock conflict(long ino, long owner, boolean flock, long s, long e, int type) {
+    if (type == FileLock.F_UNLCK) {
+      return null;
+    }
+    for (HeldLock l : locks) {
+      if (l.ino == ino && l.blocks(owner, flock, s, e, type)) {
+        return l;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public synchronized FileLock getlk(VfsContext ctx, long ino, long fh, long owner, FileLock lock) {
+    HeldLock l = conflict(ino, owner, false, lock.start(), lock.end(), lock.type());
+    return l == null ? FileLock.unlocked() : new FileLock(l.start, l.end, l.type, l.pid);
+  }
+
+  @Override
+  public synchronized void setlk(
+      VfsContext ctx, long ino, long fh, long owner, FileLock lock, boolean flock, boolean sleep,
+      Interruption interruption) {
+    long s = flock ? 0 : lock.start();
+    long e = flock ? FileLock.EOF : lock.end();
+    if (sleep) {
+      interruption.onInterrupt(this::wakeLockWaiters);
+    }
+    while (conflict(ino, owner, flock, s, e, lock.type()) != null) {
+      if (!sleep) {
+        throw err(StatusCode.WOULD_BLOCK, "locked");
+      }
+      if (interruption.interrupted()) {
+        throw err(StatusCode.INTERRUPTED, "lock wait interrupted");
+      }
+      try {
+        wait();
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw err(StatusCode.INTERRUPTED, "lock wait interrupted");
+      }
+    }
+    List<HeldLock> kept = new ArrayList<>();
+    for (HeldLock l : locks) {
+      if (l.ino != ino || l.owner != owner || l.flock != flock || l.end < s || e < l.start) {
+        kept.add(l);
+        continue;
+      }
+      if (l.start < s) {
+        kept.add(new HeldLock(ino, owner, flock, l.fh, l.start, s - 1, l.type, l.pid));
+      }
+      if (l.end > e) {
+        kept.add(new HeldLock(ino, owner, flock, l.fh, e + 1, l.end, l.type, l.pid));
+      }
+    }
+    if (lock.type() != FileLock.F_UNLCK) {
+      kept.add(new HeldLock(ino, owner, flock, fh, s, e, lock.type(), lock.pid()));
+    }
+    locks.clear();
+    locks.addAll(kept);
+    notifyAll();
+  }
+
+  private synchronized void wakeLockWaiters() {
+    notifyAll();
+  }
+
+  @Override
+  public synchronized void unlockPosix(VfsContext ctx, long ino, long owner) {
+    locks.removeIf(l -> l.ino == ino && !l.flock && l.owner == owner);
+    notifyAll();
+  }
+
+  @Override
+  public synchronized void releaseLocks(VfsContext ctx, long ino, long fh, boolean flockUnlock, long flockOwner) {
+    locks.removeIf(l -> l.ino == ino && (l.flock ? flockUnlock && l.owner == flockOwner : l.fh == fh));
+    notifyAll();
   }
 
   @Override
