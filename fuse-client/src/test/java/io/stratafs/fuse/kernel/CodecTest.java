@@ -94,7 +94,8 @@ class CodecTest {
     assertThat(out.flags()).isEqualTo(InitCodec.WANTED_FLAGS);
     assertThat(out.has(FuseConstants.ATOMIC_O_TRUNC)).isFalse();
     assertThat(out.has(FuseConstants.WRITEBACK_CACHE)).isFalse();
-    assertThat(out.has(FuseConstants.POSIX_LOCKS)).isFalse();
+    assertThat(out.has(FuseConstants.POSIX_LOCKS)).isTrue();
+    assertThat(out.has(FuseConstants.FLOCK_LOCKS)).isTrue();
     assertThat(out.has(FuseConstants.SETXATTR_EXT)).isFalse();
     assertThat(out.has(FuseConstants.INIT_EXT)).isFalse();
     ByteBuffer enc = le(FuseConstants.INIT_OUT_SIZE);

@@ -88,9 +88,42 @@ class DispatcherTest {
     assertThat(missing.getInt(4)).isEqualTo(-2);
   }
 
+  /** fuse_lk_in: fh, owner, {start, end, type, pid}, lk_flags, padding. */
+  private static ByteBuffer lk(long owner, long start, long end, int type, int pid, int lkFlags) {
+    ByteBuffer a = args(48);
+    a.putLong(0).putLong(owner).putLong(start).putLong(end).putInt(type).putInt(pid).putInt(lkFlags).putInt(0).flip();
+    return a;
+  }
+
+  @Test
+  void locksConflictBetweenOwnersAndGetlkNamesTheHolder() {
+    long ino = mkfile("locked");
+    assertThat(call(FuseConstants.SETLK, ino, lk(1, 0, 99, 1, 4242, 0)).getInt(4)).isZero();
+    assertThat(call(FuseConstants.SETLK, ino, lk(2, 50, 50, 0, 7, 0)).getInt(4)).isEqualTo(-11);
+    assertThat(call(FuseConstants.SETLK, ino, lk(2, 100, 200, 1, 7, 0)).getInt(4)).isZero();
+    ByteBuffer r = call(FuseConstants.GETLK, ino, lk(2, 0, Long.MAX_VALUE, 0, 7, 0));
+    assertThat(r.limit()).isEqualTo(16 + FuseConstants.LK_OUT_SIZE);
+    assertThat(r.getLong(16)).isZero();
+    assertThat(r.getLong(24)).isEqualTo(99);
+    assertThat(r.getInt(32)).isEqualTo(1);
+    assertThat(r.getInt(36)).isEqualTo(4242);
+    // flock locks are a separate table: owner 2's flock does not see owner 1's POSIX lock.
+    assertThat(call(FuseConstants.SETLK, ino, lk(2, 0, 0, 1, 7, FuseConstants.LK_FLOCK)).getInt(4)).isZero();
+    // FLUSH with owner 1 drops its POSIX locks (fuse_flush_in: fh, unused, padding, lock_owner).
+    ByteBuffer flush = args(24);
+    flush.putLong(0).putInt(0).putInt(0).putLong(1).flip();
+    ByteBuffer open = args(8);
+    open.putInt(0).putInt(0).flip();
+    long fh = call(FuseConstants.OPEN, ino, open).getLong(16);
+    flush.putLong(0, fh);
+    assertThat(call(FuseConstants.FLUSH, ino, flush).getInt(4)).isZero();
+    ByteBuffer none = call(FuseConstants.GETLK, ino, lk(2, 0, Long.MAX_VALUE, 1, 7, 0));
+    assertThat(none.getInt(32)).isEqualTo(2);
+  }
+
   @Test
   void uncoveredAndUnknownOpcodesAnswerEnosys() {
-    for (int op : new int[] {FuseConstants.GETLK, FuseConstants.SETLK, FuseConstants.BMAP,
+    for (int op : new int[] {FuseConstants.BMAP,
         FuseConstants.IOCTL, FuseConstants.POLL, FuseConstants.FALLOCATE, FuseConstants.LSEEK,
         FuseConstants.COPY_FILE_RANGE, FuseConstants.SETUPMAPPING, 63, 4096}) {
       assertThat(call(op, 1, args(0)).getInt(4)).as("opcode %d", op).isEqualTo(-38);
