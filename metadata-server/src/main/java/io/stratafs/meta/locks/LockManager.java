@@ -112,6 +112,12 @@ public final class LockManager {
       checkLive(r.owner());
       InodeLocks il = inodes.computeIfAbsent(r.ino(), k -> new InodeLocks(mu.newCondition()));
       RangeTable table = il.table(r.flock());
+      if (r.flock() && r.type() != LockRange.F_UNLCK
+          && table.removeIf(l -> l.owner().equals(r.owner()) && l.type() != r.type())) {
+        // flock(2) conversion is not atomic on Linux: the old lock goes first, so two readers
+        // upgrading at once cannot deadlock (and a failed LOCK_NB upgrade leaves no lock).
+        il.changed.signalAll();
+      }
       LockRange conflict = table.conflict(r.owner(), r.start(), r.end(), r.type());
       if (conflict == null) {
         grant(il, table, r);

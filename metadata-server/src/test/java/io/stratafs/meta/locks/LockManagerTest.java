@@ -125,6 +125,18 @@ class LockManagerTest {
   }
 
   @Test
+  void flockConversionDropsTheOldLockFirstAsLinuxDoes() {
+    set(flock(A, F_RDLCK));
+    set(flock(B, F_RDLCK));
+    // A's upgrade fails against B's shared lock and leaves A with no lock at all.
+    assertThatThrownBy(() -> set(flock(A, F_WRLCK))).isInstanceOf(StrataException.class);
+    assertThat(locks.held(INO, true)).extracting(LockRange::owner).containsExactly(B);
+    // B can now upgrade: no deadlock between two upgrading readers.
+    assertThat(set(flock(B, F_WRLCK))).isTrue();
+    assertThat(set(flock(B, F_RDLCK))).isTrue(); // downgrade in place
+  }
+
+  @Test
   void blockingWaitIsGrantedWhenTheHolderUnlocks() {
     set(posix(A, 0, EOF, F_WRLCK));
     CompletableFuture<Boolean> waiter =
