@@ -306,10 +306,14 @@ public final class DirectoryBackend implements BlobBackend {
   }
 
   private StrataException map(IOException e, String operation, String key) {
-    if (e instanceof NoSuchFileException || e instanceof NotDirectoryException) {
+    // "Is a directory": the key names a directory of other objects, not an object; reading it
+    // finds no object, writing it collides with them.
+    boolean isDirectory = String.valueOf(e.getMessage()).contains("Is a directory");
+    boolean writing = operation.equals("writing");
+    if (e instanceof NoSuchFileException || e instanceof NotDirectoryException || (isDirectory && !writing)) {
       return new StrataException(StatusCode.NOT_FOUND, "no object " + key + " in " + describe(), e);
     }
-    if (e instanceof FileAlreadyExistsException || e instanceof DirectoryNotEmptyException) {
+    if (e instanceof FileAlreadyExistsException || e instanceof DirectoryNotEmptyException || isDirectory) {
       return new StrataException(
           StatusCode.EXISTS,
           String.format("%s %s in %s: a prefix of the key is an object, or the key a directory of objects (%s)",

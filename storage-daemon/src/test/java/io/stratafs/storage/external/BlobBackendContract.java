@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * What every {@link BlobBackend} promises, run against each implementation (and decorated
  * stacks). A subclass supplies a fresh, empty backend per test.
  */
-@Timeout(120)
+// Generous: the S3 run puts 2,500 objects over HTTP on a machine shared with other builds.
+@Timeout(300)
 abstract class BlobBackendContract {
   protected BlobBackend backend;
 

@@ -1,7 +1,10 @@
 package io.stratafs.storage.external;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -25,6 +28,20 @@ class DirectoryBackendTest extends BlobBackendContract {
     try (Stream<Path> tmp = Files.list(dir.resolve("nas").resolve(BlobKeys.RESERVED))) {
       assertThat(tmp).isEmpty();
     }
+  }
+
+  @Test
+  void aKeyThatIsADirectoryOfObjectsIsNoObject() {
+    backend.put("dir/obj", ByteBuffer.allocate(1));
+    assertThat(backend.head("dir")).isEmpty();
+    assertThatThrownBy(() -> backend.get("dir"))
+        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.NOT_FOUND));
+    backend.delete("dir");
+    assertThat(backend.exists("dir/obj")).isTrue();
+    assertThatThrownBy(() -> backend.put("dir/obj/below", ByteBuffer.allocate(1)))
+        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.EXISTS));
+    assertThatThrownBy(() -> backend.put("dir", ByteBuffer.allocate(1)))
+        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.EXISTS));
   }
 
   @Test
