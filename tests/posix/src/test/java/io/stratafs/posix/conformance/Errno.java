@@ -34,6 +34,8 @@ public final class Errno {
   public static final int EOVERFLOW = 75;
   public static final int EOPNOTSUPP = 95;
   public static final int ENXIO = 6;
+  public static final int E2BIG = 7;
+  public static final int EADDRINUSE = 98;
 
   private static final Map<Integer, String> NAMES = new HashMap<>();
 
