@@ -19,6 +19,16 @@ class LimitsTest extends ConformanceTest {
   }
 
   @Test
+  void theMountIsNosuidNodevNoatime() throws Exception {
+    String mounts = java.nio.file.Files.readString(Path.of("/proc/self/mounts"));
+    String line = mounts.lines().filter(l -> l.split(" ")[1].equals(FS.mnt().toString())).findFirst().orElse("");
+    String opts = line.isEmpty() ? "" : line.split(" ")[3];
+    for (String o : new String[] {"nosuid", "nodev", "noatime"}) {
+      c.check("mount option " + o + " in " + opts, java.util.Arrays.asList(opts.split(",")).contains(o));
+    }
+  }
+
+  @Test
   void nameMaxIsEnforcedByEveryOperationAndLookup() {
     String n255 = Syscalls.name(255);
     String n256 = Syscalls.name(256);

@@ -100,6 +100,23 @@ class RenameTest extends ConformanceTest {
   }
 
   @Test
+  void renameOverAnOpenFileKeepsTheVictimReadableThroughItsDescriptor() {
+    Path a = file("a", 0644);
+    Path b = p("b");
+    sys.writeFile(b, "victim", 0644);
+    int fd = sys.open(b, O_RDONLY);
+    c.expect(OK, () -> sys.rename(a, b));
+    c.equal("the descriptor still reads the replaced file", "victim", new String(sys.pread(fd, 16, 0)));
+    c.equal("replaced file has no links", 0L, sys.fstat(fd).nlink());
+    sys.close(fd);
+    int fd2 = sys.open(b, O_RDONLY);
+    c.equal("the name now reads the moved file", "data", new String(sys.pread(fd2, 16, 0)));
+    sys.close(fd2);
+    // Whiteouts belong to overlay filesystems' upper layers; StrataFS does not create them.
+    c.expect(EINVAL, () -> sys.renameat2(b, p("w"), 4 /* RENAME_WHITEOUT */));
+  }
+
+  @Test
   void permissionsAndSticky() {
     Path f = own(file("f", 0644), Cred.NOBODY);
     Path ro = mkdir("ro", 0555);
