@@ -22,7 +22,10 @@ final class Xattrs {
     }
     String n = new String(name, StandardCharsets.UTF_8);
     for (String ns : NAMESPACES) {
-      if (n.startsWith(ns) && n.length() > ns.length()) {
+      if (n.equals(ns)) {
+        throw StrataException.of(StatusCode.INVALID_ARGUMENT, "xattr name '%s' has a namespace but no name", n);
+      }
+      if (n.startsWith(ns)) {
         return;
       }
     }

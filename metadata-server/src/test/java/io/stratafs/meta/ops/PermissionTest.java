@@ -144,4 +144,25 @@ class PermissionTest {
     assertThat(r.getMode() & 07777).isEqualTo(0775);
     assertThat(r.getSize()).isEqualTo(10);
   }
+
+  @Test
+  void xattrNamespacesAndTrustedListing() {
+    Attr file = f.create(ROOT_CALLER, ROOT, "x", 0644);
+    SetXattrRequest.Builder set = SetXattrRequest.newBuilder().setCaller(ROOT_CALLER).setIno(file.getIno())
+        .setValue(com.google.protobuf.ByteString.copyFromUtf8("v"));
+    expectCode(StatusCode.INVALID_ARGUMENT,
+        () -> f.svc.setxattr(set.setName(com.google.protobuf.ByteString.copyFromUtf8("user.")).build()));
+    for (String bad : new String[] {"plain", "bogus.x", "system.posix_acl_access"}) {
+      expectCode(StatusCode.NOT_SUPPORTED,
+          () -> f.svc.setxattr(set.setName(com.google.protobuf.ByteString.copyFromUtf8(bad)).build()));
+    }
+    f.svc.setxattr(set.setName(com.google.protobuf.ByteString.copyFromUtf8("user.u")).build());
+    f.svc.setxattr(set.setName(com.google.protobuf.ByteString.copyFromUtf8("trusted.t")).build());
+    f.svc.setxattr(set.setName(com.google.protobuf.ByteString.copyFromUtf8("security.s")).build());
+    ListXattrRequest.Builder list = ListXattrRequest.newBuilder().setIno(file.getIno());
+    assertThat(f.svc.listxattr(list.setCaller(ROOT_CALLER).build()).getNamesCount()).isEqualTo(3);
+    assertThat(f.svc.listxattr(list.setCaller(ALICE).build()).getNamesList())
+        .extracting(com.google.protobuf.ByteString::toStringUtf8)
+        .containsExactlyInAnyOrder("user.u", "security.s");
+  }
 }

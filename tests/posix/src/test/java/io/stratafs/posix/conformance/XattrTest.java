@@ -45,6 +45,7 @@ class XattrTest extends ConformanceTest {
     c.expect(E2BIG, () -> sys.setxattr(f, "user.huge", new byte[65537], 0));
     c.expect(EOPNOTSUPP, () -> sys.setxattr(f, "nonamespace", "x".getBytes(), 0));
     c.expect(EOPNOTSUPP, () -> sys.setxattr(f, "bogus.x", "x".getBytes(), 0));
+    c.expect("a namespace without a name", EINVAL, () -> sys.setxattr(f, "user.", "x".getBytes(), 0));
     c.expect(OK, () -> sys.setxattr(f, "trusted.t", "x".getBytes(), 0));
     c.expect(OK, () -> sys.setxattr(f, "security.s", "x".getBytes(), 0));
     sys.utimensat(f, new long[] {100, 0, 100, 0}, 0);
