@@ -1,5 +1,8 @@
 package io.stratafs.fuse.kernel;
 
+import io.stratafs.common.FileLimits;
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
 import io.stratafs.fuse.vfs.Vfs;
 import java.nio.ByteBuffer;
 
@@ -64,7 +67,14 @@ final class FileOps {
     a.getLong(); // lock_owner
     int flags = a.getInt();
     a.getInt();
-    ByteBuffer src = a.slice(a.position(), Math.min(size, a.remaining()));
+    int length = Math.min(size, a.remaining());
+    if (offset >= FileLimits.MAX_FILE_SIZE) {
+      throw StrataException.of(
+          StatusCode.FILE_TOO_BIG, "write at %d is past the maximum file size %d", offset, FileLimits.MAX_FILE_SIZE);
+    }
+    // As generic_write_checks: a write that starts below the limit is cut short at it.
+    length = (int) Math.min(length, FileLimits.MAX_FILE_SIZE - offset);
+    ByteBuffer src = a.slice(a.position(), length);
     int n = vfs.write(req.context(), req.nodeId, fh, offset, src, flags);
     reply.payload().putInt(n).putInt(0);
   }

@@ -10,6 +10,7 @@ final class Syscalls {
 
   static final long MS_NOSUID = 2;
   static final long MS_NODEV = 4;
+  static final long MS_NOATIME = 1024;
   static final int MNT_DETACH = 2;
 
   static final int EPERM = 1;

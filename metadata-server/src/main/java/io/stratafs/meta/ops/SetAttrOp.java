@@ -2,6 +2,7 @@ package io.stratafs.meta.ops;
 
 import static io.stratafs.protocol.meta.SetAttrField.*;
 
+import io.stratafs.common.FileLimits;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.meta.schema.InodeRecord;
@@ -28,10 +29,10 @@ public final class SetAttrOp {
     long now = ctx.now();
     boolean changed = false;
     if (has(req, SET_MODE_VALUE)) {
-      if (!Perms.isOwnerOrRoot(c, r)) {
+      int mode = req.getMode() & 07777;
+      if (!Perms.isOwnerOrRoot(c, r) && !dropsOnlyPrivileges(c, r, mode)) {
         throw StrataException.of(StatusCode.PERMISSION_DENIED, "only the owner or root may chmod inode %d", r.ino());
       }
-      int mode = req.getMode() & 07777;
       if (!Perms.isRoot(c) && !Perms.inGroup(c, r.gid())) {
         mode &= ~InodeRecord.S_ISGID;
       }
@@ -51,6 +52,10 @@ public final class SetAttrOp {
       }
       if (!req.getViaHandle()) {
         Perms.check(c, r, Perms.W, "truncate");
+      }
+      if (req.getSize() > FileLimits.MAX_FILE_SIZE) {
+        throw StrataException.of(
+            StatusCode.FILE_TOO_BIG, "size %d is past the maximum file size %d", req.getSize(), FileLimits.MAX_FILE_SIZE);
       }
       if (req.getSize() < r.size()) {
         Truncation.dropChunksPast(ctx, tx, r.ino(), req.getSize());
@@ -109,15 +114,12 @@ public final class SetAttrOp {
     if (!explicit && !toNow) {
       return false;
     }
-    if (!Perms.isOwnerOrRoot(c, r)) {
-      if (explicit) {
-        throw StrataException.of(
-            StatusCode.PERMISSION_DENIED, "only the owner or root may set explicit times on inode %d", r.ino());
-      }
-      if (!Perms.allowed(c, r, Perms.W)) {
-        throw StrataException.of(
-            StatusCode.ACCESS_DENIED, "setting times to now on inode %d needs ownership or write access", r.ino());
-      }
+    // Without writeback caching the kernel turns utimensat(NULL) into explicit times (its clock)
+    // and has already refused explicit times from a non-owner (default_permissions, EPERM); what
+    // reaches here from a non-owner is "now", which write access allows.
+    if (!Perms.isOwnerOrRoot(c, r) && !Perms.allowed(c, r, Perms.W)) {
+      throw StrataException.of(
+          StatusCode.ACCESS_DENIED, "setting times of inode %d needs ownership or write access", r.ino());
     }
     if (has(req, SET_ATIME_NOW_VALUE)) {
       b.atimeNs = now;
@@ -130,6 +132,22 @@ public final class SetAttrOp {
       b.mtimeNs = req.getMtimeNs();
     }
     return true;
+  }
+
+  /**
+   * Whether a non-owner's mode change only clears S_ISUID/S_ISGID of a file it may write. The
+   * kernel sends exactly that, as the writer, when a write or truncation must drop the privilege
+   * bits (should_remove_suid) and the server did not negotiate FUSE_HANDLE_KILLPRIV: refusing it
+   * would fail the write itself with EPERM.
+   */
+  private static boolean dropsOnlyPrivileges(Caller c, InodeRecord r, int mode) {
+    int privileges = InodeRecord.S_ISUID | InodeRecord.S_ISGID;
+    int old = r.mode() & 07777;
+    return !r.isDir()
+        && (old & ~privileges) == (mode & ~privileges)
+        && (mode & privileges & ~old) == 0
+        && mode != old
+        && Perms.allowed(c, r, Perms.W);
   }
 
   /** Clears setuid, and setgid when group-executable (otherwise it marks mandatory locking). */

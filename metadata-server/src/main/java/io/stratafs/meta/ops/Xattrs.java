@@ -20,7 +20,21 @@ final class Xattrs {
     if (name.length > NAME_MAX) {
       throw StrataException.of(StatusCode.RANGE, "xattr name is %d bytes; at most %d", name.length, NAME_MAX);
     }
+    String n = new String(name, StandardCharsets.UTF_8);
+    for (String ns : NAMESPACES) {
+      if (n.equals(ns)) {
+        throw StrataException.of(StatusCode.INVALID_ARGUMENT, "xattr name '%s' has a namespace but no name", n);
+      }
+      if (n.startsWith(ns)) {
+        return;
+      }
+    }
+    // As ext4: names outside user/trusted/security have no handler. system.* holds POSIX ACLs and
+    // other kernel-interpreted attributes, which StrataFS does not implement.
+    throw StrataException.of(StatusCode.NOT_SUPPORTED, "xattr namespace of '%s' is not supported", n);
   }
+
+  private static final String[] NAMESPACES = {"user.", "trusted.", "security."};
 
   /** trusted.* is root's; other namespaces follow the file's read or write permission. */
   static void check(Caller c, InodeRecord r, byte[] name, int mask) {
