@@ -7,10 +7,8 @@ import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.storage.DeviceSpec;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -162,6 +160,7 @@ public final class ChunkStore implements AutoCloseable {
       List<Device> targets = device.isEmpty() ? devices() : List.of(named(device));
       for (Device d : targets) {
         openChunks.invalidate(d, chunkId);
+        d.entryDeleted(chunkId);
         try {
           Path data = d.dataPath(chunkId);
           long length = Files.exists(data) ? Files.size(data) : -1;
@@ -184,7 +183,7 @@ public final class ChunkStore implements AutoCloseable {
     lock.lock();
     try {
       Device d = deviceHolding(chunkId, device);
-      Long length = d == null ? null : withChunk(d, chunkId, false, "syncing", false, oc -> {
+      Long length = d == null ? null : withChunk(d, chunkId, false, "syncing", true, oc -> {
         WriteOp.force(oc);
         return oc.data.size();
       });
@@ -248,9 +247,11 @@ public final class ChunkStore implements AutoCloseable {
         }
         oc = openChunks.acquire(d, chunkId, true);
         d.chunkCreated();
-        if (sync) {
-          syncDirectory(d.dataPath(chunkId).getParent());
-        }
+        d.entryCreated(chunkId);
+      }
+      if (sync) {
+        // A chunk file is durable only once its directory entry is.
+        d.syncEntry(chunkId);
       }
       return action.apply(oc);
     } catch (IOException e) {
@@ -259,13 +260,6 @@ public final class ChunkStore implements AutoCloseable {
       if (oc != null) {
         oc.release();
       }
-    }
-  }
-
-  /** A new chunk file is durable only once its directory entry is. */
-  private static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
     }
   }
 
