@@ -3,7 +3,7 @@ package io.stratafs.fuse.kernel;
 import io.stratafs.fuse.vfs.Vfs;
 import java.nio.ByteBuffer;
 
-/** Open-file ops: OPEN, READ, WRITE, FLUSH, RELEASE, FSYNC. */
+/** Open-file ops: OPEN, READ, WRITE, FLUSH, RELEASE, FSYNC, FALLOCATE. */
 final class FileOps {
   static final int READ_IN_SIZE = 40;
   static final int WRITE_IN_SIZE = 40;
@@ -21,6 +21,7 @@ final class FileOps {
     table[FuseConstants.FLUSH] = this::flush;
     table[FuseConstants.RELEASE] = this::release;
     table[FuseConstants.FSYNC] = this::fsync;
+    table[FuseConstants.FALLOCATE] = this::fallocate;
   }
 
   /**
@@ -86,5 +87,15 @@ final class FileOps {
     long fh = req.args.getLong();
     int flags = req.args.getInt();
     vfs.fsync(req.context(), req.nodeId, fh, (flags & FuseConstants.FSYNC_FDATASYNC) != 0);
+  }
+
+  /** fuse_fallocate_in: fh, offset, length, mode, padding. */
+  private void fallocate(FuseRequest req, FuseReply reply) {
+    ByteBuffer a = req.args;
+    long fh = a.getLong();
+    long offset = a.getLong();
+    long length = a.getLong();
+    int mode = a.getInt();
+    vfs.fallocate(req.context(), req.nodeId, fh, mode, offset, length);
   }
 }

@@ -80,6 +80,8 @@ public final class StrataVfs implements Vfs {
   private final FileReader reader;
   private final OpenFiles openFiles;
   private final DirHandles dirHandles;
+  private final Fallocate fallocate;
+  private final WholeFileSync wholeFileSync;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private StrataVfs(RpcClient rpc, MetaClient meta, ExecutorService background, StrataVfsConfig cfg) {
@@ -98,6 +100,8 @@ public final class StrataVfs implements Vfs {
     AtomicLong handles = new AtomicLong();
     this.openFiles = new OpenFiles(io, cfg.writeBufferBytes(), cfg.readAheadBytes(), handles);
     this.dirHandles = new DirHandles(handles);
+    this.fallocate = new Fallocate(this, io);
+    this.wholeFileSync = new WholeFileSync(io);
   }
 
   /**
@@ -427,7 +431,13 @@ public final class StrataVfs implements Vfs {
   @Override
   public void fsync(VfsContext ctx, long ino, long fh, boolean datasync) {
     // CommitWrite makes the size durable with the data, so datasync needs nothing less.
-    openFiles.get(ino, fh).file().writer.flush(Callers.of(ctx), true);
+    OpenFile file = openFiles.get(ino, fh).file();
+    LongFunction<Caller> c = Callers.of(ctx);
+    file.writer.flush(c, true);
+    if (!file.wholeFileSynced()) {
+      wholeFileSync.run(c, file);
+      file.markWholeFileSynced();
+    }
   }
 
   // ---- directories -----------------------------------------------------------------------
@@ -569,6 +579,11 @@ public final class StrataVfs implements Vfs {
     background.shutdownNow();
     meta.close();
     rpc.close();
+  }
+
+  @Override
+  public void fallocate(VfsContext ctx, long ino, long fh, int mode, long offset, long length) {
+    fallocate.run(ctx, openFiles.get(ino, fh).file(), fh, mode, offset, length);
   }
 
   // ---- helpers ---------------------------------------------------------------------------
