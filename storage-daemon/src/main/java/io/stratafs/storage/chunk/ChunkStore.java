@@ -7,6 +7,7 @@ import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.storage.DeviceSpec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +23,8 @@ import java.util.concurrent.locks.Lock;
  * The chunks of one storage daemon, over its devices. Every chunk operation takes the chunk's lock
  * (reads shared, mutations exclusive; striped by chunk id, no global lock), then runs one operation
  * class ({@link WriteOp}, {@link ReadOp}, {@link TruncateOp}) on the chunk's cached channels.
+ * Checksums a crash tore between a write's data and its CRC are repaired at open ({@link
+ * TornWriteRecovery}).
  *
  * <p>Device names: an empty name means "wherever the chunk is" — the first device holding it; a
  * write or truncate of a chunk no device holds goes to the device with the most free space.
@@ -48,11 +51,17 @@ public final class ChunkStore implements AutoCloseable {
   private final ChunkLocks locks = new ChunkLocks(LOCK_STRIPES);
   private final OpenChunkCache openChunks;
   private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+  private final TornWriteRecovery tornWrites;
 
   private ChunkStore(String storageId, Map<String, Device> devices, int maxOpenChunks) {
     this.storageId = storageId;
     this.devices = devices;
     this.openChunks = new OpenChunkCache(maxOpenChunks);
+    try {
+      this.tornWrites = TornWriteRecovery.open(devices());
+    } catch (UncheckedIOException e) {
+      throw new StrataException(StatusCode.IO_ERROR, e.getCause().getMessage(), e.getCause());
+    }
   }
 
   public static ChunkStore open(String storageId, List<DeviceSpec> specs) {
@@ -108,7 +117,12 @@ public final class ChunkStore implements AutoCloseable {
     lock.lock();
     try {
       Device d = deviceForMutation(chunkId, device);
-      return withChunk(d, chunkId, true, "writing", sync, oc -> WriteOp.run(oc, offset, data, sync));
+      long token = tornWrites.begin();
+      try {
+        return withChunk(d, chunkId, true, "writing", sync, oc -> WriteOp.run(oc, offset, data, sync));
+      } finally {
+        tornWrites.end(token);
+      }
     } finally {
       lock.unlock();
     }
@@ -146,7 +160,12 @@ public final class ChunkStore implements AutoCloseable {
     lock.lock();
     try {
       Device d = deviceForMutation(chunkId, device);
-      return withChunk(d, chunkId, true, "truncating", sync, oc -> TruncateOp.run(oc, length, sync));
+      long token = tornWrites.begin();
+      try {
+        return withChunk(d, chunkId, true, "truncating", sync, oc -> TruncateOp.run(oc, length, sync));
+      } finally {
+        tornWrites.end(token);
+      }
     } finally {
       lock.unlock();
     }
@@ -220,6 +239,7 @@ public final class ChunkStore implements AutoCloseable {
   @Override
   public void close() {
     openChunks.close();
+    tornWrites.close();
   }
 
   /** A chunk id as written in file names and messages: 16 hex digits. */

@@ -99,6 +99,10 @@ public final class Device {
     return spec.path();
   }
 
+  Path chunksDir() {
+    return chunksDir;
+  }
+
   Path dataPath(long chunkId) {
     return chunkDir(chunkId).resolve(ChunkStore.hex(chunkId) + CHUNK_SUFFIX);
   }
