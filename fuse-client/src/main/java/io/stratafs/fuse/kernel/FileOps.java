@@ -7,8 +7,8 @@ import io.stratafs.fuse.vfs.Vfs;
 import java.nio.ByteBuffer;
 
 /**
- * Open-file ops: OPEN, READ, WRITE, FLUSH, RELEASE, FSYNC. FLUSH also drops the closing
- * process's POSIX locks and RELEASE the handle's flock and OFD locks: the kernel leaves
+ * Open-file ops: OPEN, READ, WRITE, FLUSH, RELEASE, FSYNC, FALLOCATE. FLUSH also drops the
+ * closing process's POSIX locks and RELEASE the handle's flock and OFD locks: the kernel leaves
  * unlock-on-close of remote locks to the filesystem.
  */
 final class FileOps {
@@ -28,6 +28,7 @@ final class FileOps {
     table[FuseConstants.FLUSH] = this::flush;
     table[FuseConstants.RELEASE] = this::release;
     table[FuseConstants.FSYNC] = this::fsync;
+    table[FuseConstants.FALLOCATE] = this::fallocate;
   }
 
   /**
@@ -112,5 +113,15 @@ final class FileOps {
     long fh = req.args.getLong();
     int flags = req.args.getInt();
     vfs.fsync(req.context(), req.nodeId, fh, (flags & FuseConstants.FSYNC_FDATASYNC) != 0);
+  }
+
+  /** fuse_fallocate_in: fh, offset, length, mode, padding. */
+  private void fallocate(FuseRequest req, FuseReply reply) {
+    ByteBuffer a = req.args;
+    long fh = a.getLong();
+    long offset = a.getLong();
+    long length = a.getLong();
+    int mode = a.getInt();
+    vfs.fallocate(req.context(), req.nodeId, fh, mode, offset, length);
   }
 }

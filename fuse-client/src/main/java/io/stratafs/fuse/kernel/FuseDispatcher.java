@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * Routes each request to the handler of its opcode through the one wrapper every op goes
  * through: it times and counts the op, DEBUG-logs it, answers a {@link StrataException} with the
  * errno of its code and anything else with EIO plus an ERROR log carrying the stack trace.
- * Opcodes the Vfs does not cover (bmap, ioctl, poll, fallocate, lseek, copy_file_range,
+ * Opcodes the Vfs does not cover (bmap, ioctl, poll, lseek, copy_file_range,
  * DAX mappings, syncfs, tmpfile, statx...) and unknown ones are answered ENOSYS, which makes the
  * kernel fall back to its generic behaviour or stop sending them. Thread-safe: handlers are.
  */

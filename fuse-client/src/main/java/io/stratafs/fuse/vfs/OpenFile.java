@@ -14,6 +14,8 @@ final class OpenFile {
   final FileWriter writer;
   private final AtomicLong serverSize;
   private final AtomicLong generation = new AtomicLong();
+  /** Whether an fsync through this open has synced every chunk of the file (WholeFileSync). */
+  private volatile boolean wholeFileSynced;
 
   OpenFile(long ino, long serverSize, IoServices io, long writeBufferBytes) {
     this.ino = ino;
@@ -52,5 +54,13 @@ final class OpenFile {
   /** Called after the file's bytes changed (write, truncate): invalidates read-ahead. */
   void dataChanged() {
     generation.incrementAndGet();
+  }
+
+  boolean wholeFileSynced() {
+    return wholeFileSynced;
+  }
+
+  void markWholeFileSynced() {
+    wholeFileSynced = true;
   }
 }

@@ -81,6 +81,8 @@ public final class StrataVfs implements Vfs {
   private final OpenFiles openFiles;
   private final DirHandles dirHandles;
   private final LockClient locks;
+  private final Fallocate fallocate;
+  private final WholeFileSync wholeFileSync;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private StrataVfs(RpcClient rpc, MetaClient meta, ExecutorService background, StrataVfsConfig cfg) {
@@ -100,6 +102,8 @@ public final class StrataVfs implements Vfs {
     this.openFiles = new OpenFiles(io, cfg.writeBufferBytes(), cfg.readAheadBytes(), handles);
     this.dirHandles = new DirHandles(handles);
     this.locks = new LockClient(meta);
+    this.fallocate = new Fallocate(this, io);
+    this.wholeFileSync = new WholeFileSync(io);
   }
 
   /**
@@ -429,7 +433,13 @@ public final class StrataVfs implements Vfs {
   @Override
   public void fsync(VfsContext ctx, long ino, long fh, boolean datasync) {
     // CommitWrite makes the size durable with the data, so datasync needs nothing less.
-    openFiles.get(ino, fh).file().writer.flush(Callers.of(ctx), true);
+    OpenFile file = openFiles.get(ino, fh).file();
+    LongFunction<Caller> c = Callers.of(ctx);
+    file.writer.flush(c, true);
+    if (!file.wholeFileSynced()) {
+      wholeFileSync.run(c, file);
+      file.markWholeFileSynced();
+    }
   }
 
   // ---- directories -----------------------------------------------------------------------
@@ -593,6 +603,11 @@ public final class StrataVfs implements Vfs {
     background.shutdownNow();
     meta.close();
     rpc.close();
+  }
+
+  @Override
+  public void fallocate(VfsContext ctx, long ino, long fh, int mode, long offset, long length) {
+    fallocate.run(ctx, openFiles.get(ino, fh).file(), fh, mode, offset, length);
   }
 
   // ---- helpers ---------------------------------------------------------------------------

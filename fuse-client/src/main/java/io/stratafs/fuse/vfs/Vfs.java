@@ -140,4 +140,18 @@ public interface Vfs extends AutoCloseable {
   /** Unmounting: flush everything, close the session. */
   @Override
   void close();
+
+  /** fallocate(2) mode: do not change the file size (linux/falloc.h). */
+  int FALLOC_FL_KEEP_SIZE = 0x01;
+
+  /** fallocate(2) mode: deallocate the range so it reads as zeros; always with KEEP_SIZE. */
+  int FALLOC_FL_PUNCH_HOLE = 0x02;
+
+  /**
+   * fallocate(2) through an open handle. Mode 0 grows the size to {@code offset + length} when
+   * that is larger; {@link #FALLOC_FL_KEEP_SIZE} leaves the size; {@code PUNCH_HOLE | KEEP_SIZE}
+   * makes the range read as zeros. Other modes are NOT_SUPPORTED (EOPNOTSUPP, never ENOSYS, which
+   * would make the kernel stop sending fallocate altogether).
+   */
+  void fallocate(VfsContext ctx, long ino, long fh, int mode, long offset, long length);
 }

@@ -124,11 +124,29 @@ class DispatcherTest {
   @Test
   void uncoveredAndUnknownOpcodesAnswerEnosys() {
     for (int op : new int[] {FuseConstants.BMAP,
-        FuseConstants.IOCTL, FuseConstants.POLL, FuseConstants.FALLOCATE, FuseConstants.LSEEK,
+        FuseConstants.IOCTL, FuseConstants.POLL, FuseConstants.LSEEK,
         FuseConstants.COPY_FILE_RANGE, FuseConstants.SETUPMAPPING, 63, 4096}) {
       assertThat(call(op, 1, args(0)).getInt(4)).as("opcode %d", op).isEqualTo(-38);
     }
     assertThat(dispatcher.session().stats.snapshot()).containsKey("UNKNOWN");
+  }
+
+  @Test
+  void fallocateIsServedAndUnsupportedModesAnswerEopnotsuppNotEnosys() {
+    long ino = mkfile("alloc");
+    assertThat(call(FuseConstants.FALLOCATE, ino, fallocateIn(0, 4096, 0)).getInt(4)).isZero();
+    assertThat(vfs.getattr(null, ino, -1).getSize()).isEqualTo(4096);
+    assertThat(call(FuseConstants.FALLOCATE, ino, fallocateIn(0, 1 << 20, 1)).getInt(4)).isZero();
+    assertThat(vfs.getattr(null, ino, -1).getSize()).isEqualTo(4096);
+    // FALLOC_FL_ZERO_RANGE: EOPNOTSUPP, because ENOSYS would switch fallocate off for the mount.
+    assertThat(call(FuseConstants.FALLOCATE, ino, fallocateIn(0, 10, 0x10)).getInt(4)).isEqualTo(-95);
+  }
+
+  /** fuse_fallocate_in: fh, offset, length, mode, padding. */
+  private static ByteBuffer fallocateIn(long offset, long length, int mode) {
+    ByteBuffer b = args(32);
+    b.putLong(0).putLong(offset).putLong(length).putInt(mode).putInt(0).flip();
+    return b;
   }
 
   @Test

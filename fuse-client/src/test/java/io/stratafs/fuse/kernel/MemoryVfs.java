@@ -573,4 +573,26 @@ final class MemoryVfs implements Vfs {
   public void close() {
     closed.set(true);
   }
+
+  @Override
+  public synchronized void fallocate(VfsContext ctx, long ino, long fh, int mode, long offset, long length) {
+    Node n = node(ino);
+    long end = offset + length;
+    switch (mode) {
+      case 0 -> {
+        if (end > n.size) {
+          resize(n, end);
+          n.size = end;
+        }
+      }
+      case Vfs.FALLOC_FL_KEEP_SIZE -> {}
+      case Vfs.FALLOC_FL_PUNCH_HOLE | Vfs.FALLOC_FL_KEEP_SIZE -> {
+        if (offset < n.size) {
+          Arrays.fill(n.data, (int) offset, (int) Math.min(end, n.size), (byte) 0);
+        }
+      }
+      default -> throw err(StatusCode.NOT_SUPPORTED, "fallocate mode " + mode);
+    }
+    n.mtimeNs = n.ctimeNs = now();
+  }
 }

@@ -7,10 +7,9 @@ import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.storage.DeviceSpec;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -24,6 +23,8 @@ import java.util.concurrent.locks.Lock;
  * The chunks of one storage daemon, over its devices. Every chunk operation takes the chunk's lock
  * (reads shared, mutations exclusive; striped by chunk id, no global lock), then runs one operation
  * class ({@link WriteOp}, {@link ReadOp}, {@link TruncateOp}) on the chunk's cached channels.
+ * Checksums a crash tore between a write's data and its CRC are repaired at open ({@link
+ * TornWriteRecovery}).
  *
  * <p>Device names: an empty name means "wherever the chunk is" — the first device holding it; a
  * write or truncate of a chunk no device holds goes to the device with the most free space.
@@ -50,11 +51,17 @@ public final class ChunkStore implements AutoCloseable {
   private final ChunkLocks locks = new ChunkLocks(LOCK_STRIPES);
   private final OpenChunkCache openChunks;
   private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+  private final TornWriteRecovery tornWrites;
 
   private ChunkStore(String storageId, Map<String, Device> devices, int maxOpenChunks) {
     this.storageId = storageId;
     this.devices = devices;
     this.openChunks = new OpenChunkCache(maxOpenChunks);
+    try {
+      this.tornWrites = TornWriteRecovery.open(devices());
+    } catch (UncheckedIOException e) {
+      throw new StrataException(StatusCode.IO_ERROR, e.getCause().getMessage(), e.getCause());
+    }
   }
 
   public static ChunkStore open(String storageId, List<DeviceSpec> specs) {
@@ -110,7 +117,12 @@ public final class ChunkStore implements AutoCloseable {
     lock.lock();
     try {
       Device d = deviceForMutation(chunkId, device);
-      return withChunk(d, chunkId, true, "writing", sync, oc -> WriteOp.run(oc, offset, data, sync));
+      long token = tornWrites.begin();
+      try {
+        return withChunk(d, chunkId, true, "writing", sync, oc -> WriteOp.run(oc, offset, data, sync));
+      } finally {
+        tornWrites.end(token);
+      }
     } finally {
       lock.unlock();
     }
@@ -148,7 +160,12 @@ public final class ChunkStore implements AutoCloseable {
     lock.lock();
     try {
       Device d = deviceForMutation(chunkId, device);
-      return withChunk(d, chunkId, true, "truncating", sync, oc -> TruncateOp.run(oc, length, sync));
+      long token = tornWrites.begin();
+      try {
+        return withChunk(d, chunkId, true, "truncating", sync, oc -> TruncateOp.run(oc, length, sync));
+      } finally {
+        tornWrites.end(token);
+      }
     } finally {
       lock.unlock();
     }
@@ -162,6 +179,7 @@ public final class ChunkStore implements AutoCloseable {
       List<Device> targets = device.isEmpty() ? devices() : List.of(named(device));
       for (Device d : targets) {
         openChunks.invalidate(d, chunkId);
+        d.entryDeleted(chunkId);
         try {
           Path data = d.dataPath(chunkId);
           long length = Files.exists(data) ? Files.size(data) : -1;
@@ -184,7 +202,7 @@ public final class ChunkStore implements AutoCloseable {
     lock.lock();
     try {
       Device d = deviceHolding(chunkId, device);
-      Long length = d == null ? null : withChunk(d, chunkId, false, "syncing", false, oc -> {
+      Long length = d == null ? null : withChunk(d, chunkId, false, "syncing", true, oc -> {
         WriteOp.force(oc);
         return oc.data.size();
       });
@@ -221,6 +239,7 @@ public final class ChunkStore implements AutoCloseable {
   @Override
   public void close() {
     openChunks.close();
+    tornWrites.close();
   }
 
   /** A chunk id as written in file names and messages: 16 hex digits. */
@@ -248,9 +267,11 @@ public final class ChunkStore implements AutoCloseable {
         }
         oc = openChunks.acquire(d, chunkId, true);
         d.chunkCreated();
-        if (sync) {
-          syncDirectory(d.dataPath(chunkId).getParent());
-        }
+        d.entryCreated(chunkId);
+      }
+      if (sync) {
+        // A chunk file is durable only once its directory entry is.
+        d.syncEntry(chunkId);
       }
       return action.apply(oc);
     } catch (IOException e) {
@@ -259,13 +280,6 @@ public final class ChunkStore implements AutoCloseable {
       if (oc != null) {
         oc.release();
       }
-    }
-  }
-
-  /** A new chunk file is durable only once its directory entry is. */
-  private static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
     }
   }
 

@@ -5,9 +5,13 @@ import io.stratafs.common.StrataException;
 import io.stratafs.storage.DeviceSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -21,7 +25,13 @@ import java.util.stream.Stream;
  * </pre>
  *
  * Used bytes (the logical lengths of its chunks) and the chunk count are scanned once at open and
- * then tracked incrementally by the store. Thread-safe.
+ * then tracked incrementally by the store.
+ *
+ * <p>Directory entries: a chunk file created by an unsynced write has an entry that is not yet
+ * durable; the device remembers it ({@link #entryCreated}) so the first sync of that chunk also
+ * fsyncs its directory ({@link #syncEntry}). A new {@code xx/} directory is made durable in
+ * {@code chunks/} at once (at most 256 times per device). What a previous process left unsynced is
+ * forgotten with it, so opening a device fsyncs every chunk directory first. Thread-safe.
  */
 public final class Device {
   static final String CHUNK_SUFFIX = ".chunk";
@@ -33,6 +43,7 @@ public final class Device {
   private final long reserveBytes;
   private final AtomicLong usedBytes = new AtomicLong();
   private final AtomicLong chunks = new AtomicLong();
+  private final Set<Long> unsyncedEntries = ConcurrentHashMap.newKeySet();
 
   private Device(DeviceSpec spec, FileStore fileStore, long reserveBytes) {
     this.spec = spec;
@@ -61,7 +72,10 @@ public final class Device {
     long count = 0;
     try (Stream<Path> files = Files.walk(chunksDir, 2)) {
       for (Path p : (Iterable<Path>) files::iterator) {
-        if (p.getFileName().toString().endsWith(CHUNK_SUFFIX)) {
+        if (Files.isDirectory(p)) {
+          // Entries an earlier process created without sync become durable before we serve.
+          syncDirectory(p);
+        } else if (p.getFileName().toString().endsWith(CHUNK_SUFFIX)) {
           used += Files.size(p);
           count++;
         }
@@ -85,6 +99,10 @@ public final class Device {
     return spec.path();
   }
 
+  Path chunksDir() {
+    return chunksDir;
+  }
+
   Path dataPath(long chunkId) {
     return chunkDir(chunkId).resolve(ChunkStore.hex(chunkId) + CHUNK_SUFFIX);
   }
@@ -98,7 +116,36 @@ public final class Device {
   }
 
   void ensureChunkDir(long chunkId) throws IOException {
-    Files.createDirectories(chunkDir(chunkId));
+    Path dir = chunkDir(chunkId);
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      syncDirectory(chunksDir);
+    }
+  }
+
+  /** Records that the chunk's file was just created and its directory entry is not yet durable. */
+  void entryCreated(long chunkId) {
+    unsyncedEntries.add(chunkId);
+  }
+
+  /** Makes the chunk file's directory entry durable if it may not be yet. */
+  void syncEntry(long chunkId) throws IOException {
+    if (unsyncedEntries.contains(chunkId)) {
+      // Removed only after the fsync, so a concurrent sync of the chunk cannot return early.
+      syncDirectory(chunkDir(chunkId));
+      unsyncedEntries.remove(chunkId);
+    }
+  }
+
+  /** Drops the record of a deleted chunk. */
+  void entryDeleted(long chunkId) {
+    unsyncedEntries.remove(chunkId);
+  }
+
+  static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
   }
 
   boolean hasChunkFile(long chunkId) {
