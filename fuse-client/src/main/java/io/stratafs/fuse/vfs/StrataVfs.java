@@ -426,8 +426,8 @@ public final class StrataVfs implements Vfs {
 
   @Override
   public void fsync(VfsContext ctx, long ino, long fh, boolean datasync) {
-    // CommitWrite makes the size durable with the data, so datasync needs nothing less.
-    openFiles.get(ino, fh).file().writer.flush(Callers.of(ctx), true);
+    // CommitWrite makes the size durable with the data; fdatasync skips it when only mtime changes.
+    openFiles.get(ino, fh).file().writer.flush(Callers.of(ctx), true, datasync);
   }
 
   // ---- directories -----------------------------------------------------------------------
