@@ -34,7 +34,7 @@ final class DaemonLauncher {
         switch (role) {
           case ZK -> "-Xmx256m";
           case META, STORAGE -> "-Xmx512m";
-          case MOUNT -> "-Xmx256m";
+          case MOUNT -> "-Xmx320m";
         };
     // The role property doubles as the marker ProcessProbe looks for: the JDK reads only the
     // first 4 KiB of a command line, and the classpath before the main class is longer than that.
@@ -47,7 +47,7 @@ final class DaemonLauncher {
                 heap,
                 "-XX:+UseSerialGC"));
     if (role == Role.MOUNT) {
-      flags.add("-XX:MaxDirectMemorySize=160m");
+      flags.add("-XX:MaxDirectMemorySize=128m");
     }
     return List.copyOf(flags);
   }

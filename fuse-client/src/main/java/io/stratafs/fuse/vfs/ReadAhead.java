@@ -10,7 +10,7 @@ import java.util.function.LongFunction;
 
 /**
  * Sequential read-ahead for one handle: while reads follow each other, up to four windows of
- * {@code readAheadBytes / 2} past the last read are fetched in the background and later reads are
+ * {@code readAheadBytes / 4} past the last read are fetched in the background and later reads are
  * served from them. Any data change of the file (its generation moves) drops the windows.
  * Thread-safe: the window list is guarded by {@code this}; waiting for a fetch happens outside it.
  */
@@ -31,7 +31,7 @@ final class ReadAhead {
 
   ReadAhead(long readAheadBytes) {
     this.windowBytes =
-        readAheadBytes <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_WINDOW_BYTES, readAheadBytes / 2));
+        readAheadBytes <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_WINDOW_BYTES, readAheadBytes / MAX_WINDOWS));
   }
 
   /** Reads like {@link FileReader#read}, from prefetched windows where possible. */
