@@ -2,6 +2,8 @@ package io.stratafs.fuse.vfs;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
 import io.stratafs.fuse.client.Futures;
 import io.stratafs.protocol.meta.AttrReply;
 import io.stratafs.protocol.meta.Caller;
@@ -17,7 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.function.LongFunction;
 
 /**
@@ -25,13 +28,19 @@ import java.util.function.LongFunction;
  * in parallel (one per run of adjacent bytes), then CommitWrite with the new size.
  *
  * <p>A flush moves the buffer aside ({@code flushing}) so writes continue into a fresh one; reads
- * overlay both. When a flush fails, its bytes go back under the newer writes and the error is
- * thrown to whoever flushed (flush, fsync, release, or a write that found the buffer full), so
- * nothing is reported durable that is not. A write that finds the buffer over its limit flushes
- * first and fails if that flush fails: memory stays bounded while the service is down.
+ * overlay both. When the buffer fills, the write that filled it hands it to a <em>background</em>
+ * flush and returns, so the application keeps filling the next buffer while the previous one is
+ * on the wire (write-back pipelining). At most one flush runs at a time ({@code flushPermit}): a
+ * write that fills the buffer while the previous background flush still runs waits for it, which
+ * bounds a file's memory to about twice the buffer limit.
  *
- * <p>Thread-safe: buffer state is guarded by {@code this}; one flush runs at a time ({@code
- * flushLock}).
+ * <p>When a flush fails, its bytes go back under the newer writes, so nothing is lost or reported
+ * durable that is not. A foreground flush (flush, fsync, release, truncate) throws the error to
+ * its caller. A failed background flush is remembered: the next write first flushes in the
+ * foreground and fails (without buffering its bytes) if that flush fails too, so memory stays
+ * bounded while the service is down; flush, fsync and close retry the bytes and report the error.
+ *
+ * <p>Thread-safe: buffer state is guarded by {@code this}; one flush runs at a time.
  */
 final class FileWriter {
   /** Largest WriteChunk payload, well under the RPC frame limit. */
@@ -41,7 +50,15 @@ final class FileWriter {
   private final IoServices io;
   private final long limitBytes;
   private final AtomicLong serverSize;
-  private final ReentrantLock flushLock = new ReentrantLock();
+  /**
+   * Held by the one running flush. A semaphore rather than a lock because a background flush
+   * acquires it on the writing thread and releases it on the background thread.
+   */
+  private final Semaphore flushPermit = new Semaphore(1);
+  /** A fdatasync skipped a CommitWrite (mtime only): the next flush makes it. Guarded by the permit. */
+  private boolean commitOwed;
+  /** The failure of the last background flush, until a flush succeeds. */
+  private volatile RuntimeException backgroundFailure;
   private DirtyBuffer dirty = new DirtyBuffer();
   private DirtyBuffer flushing;
   /** Chunk indexes written without sync since the last fsync: fsync must sync them. */
@@ -54,13 +71,50 @@ final class FileWriter {
     this.serverSize = serverSize;
   }
 
-  /** Buffers {@code src}'s remaining bytes at {@code offset}, flushing first if the buffer is full. */
+  /**
+   * Buffers {@code src}'s remaining bytes at {@code offset}. When that fills the buffer, it is
+   * handed to a background flush (waiting first for the previous one, if it still runs).
+   */
   void write(LongFunction<Caller> caller, long offset, ByteBuffer src) {
-    if (pendingBytes() >= limitBytes) {
+    if (backgroundFailure != null || pendingBytes() >= 2 * limitBytes) {
+      // The last background flush failed (or the buffers are over their bound): flush here so
+      // that the error reaches this write and memory does not grow while storage is down.
       flush(caller, false);
     }
+    boolean full;
     synchronized (this) {
       dirty.write(offset, src);
+      full = dirty.bytes() >= limitBytes;
+    }
+    if (full) {
+      startBackgroundFlush(caller);
+    }
+  }
+
+  private void startBackgroundFlush(LongFunction<Caller> caller) {
+    acquirePermit();
+    DirtyBuffer batch;
+    synchronized (this) {
+      if (dirty.bytes() < limitBytes) {
+        flushPermit.release(); // another writer flushed it meanwhile
+        return;
+      }
+      batch = moveAside();
+    }
+    Runnable task =
+        () -> {
+          try {
+            writeOutAndSettle(caller, batch, false, false, Set.of());
+          } catch (RuntimeException e) {
+            backgroundFailure = e; // bytes are back in the buffer; the next write or flush retries
+          } finally {
+            flushPermit.release();
+          }
+        };
+    try {
+      io.background().execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run(); // shutting down: flush here rather than not at all
     }
   }
 
@@ -88,8 +142,16 @@ final class FileWriter {
   }
 
   /** Drops buffered bytes at or past {@code size} (nothing of them has been acknowledged durable). */
-  synchronized void truncate(long size) {
-    dirty.truncate(size);
+  void truncate(long size) {
+    // A background flush that fails puts its bytes back: wait for it so none come back past size.
+    acquirePermit();
+    try {
+      synchronized (this) {
+        dirty.truncate(size);
+      }
+    } finally {
+      flushPermit.release();
+    }
   }
 
   /** Drops every buffered byte; returns how many were dropped. */
@@ -104,51 +166,86 @@ final class FileWriter {
    * the daemons fsync, and chunks written earlier without sync are synced too.
    */
   void flush(LongFunction<Caller> caller, boolean sync) {
-    flushLock.lock();
+    flush(caller, sync, false);
+  }
+
+  /**
+   * Like {@link #flush(LongFunction, boolean)}; with {@code datasync} (fdatasync) the CommitWrite
+   * is skipped when the server already has a size covering the data: it would change only mtime,
+   * which fdatasync need not make durable. The commit is then owed and made by the next flush.
+   */
+  void flush(LongFunction<Caller> caller, boolean sync, boolean datasync) {
+    acquirePermit(); // waits for a running background flush, whose failure this one then retries
     try {
       DirtyBuffer batch;
       Set<Long> toSync;
       synchronized (this) {
-        batch = dirty;
-        dirty = new DirtyBuffer();
-        flushing = batch;
+        batch = moveAside();
         toSync = sync ? new TreeSet<>(unsyncedChunks) : Set.of();
       }
-      try {
-        Set<Long> written = writeOut(caller, batch, sync);
-        if (sync) {
-          Set<Long> rest = new TreeSet<>(toSync);
-          rest.removeAll(written);
-          syncChunks(caller, rest);
-        }
-        synchronized (this) {
-          flushing = null;
-          if (sync) {
-            unsyncedChunks.removeAll(toSync);
-          } else {
-            unsyncedChunks.addAll(written);
-          }
-        }
-      } catch (RuntimeException e) {
-        synchronized (this) {
-          // The failed bytes go back under anything written since, which is newer.
-          for (DirtyBuffer.Extent x : dirty.extents()) {
-            batch.put(x);
-          }
-          dirty = batch;
-          flushing = null;
-        }
-        // Placement may have changed (stale version, replica moved): fetch it afresh next time.
-        io.chunks().invalidate(ino);
-        throw e;
-      }
+      writeOutAndSettle(caller, batch, sync, datasync, toSync);
     } finally {
-      flushLock.unlock();
+      flushPermit.release();
     }
   }
 
-  private Set<Long> writeOut(LongFunction<Caller> caller, DirtyBuffer batch, boolean sync) {
+  /** Moves the buffer aside as the batch being flushed. Caller holds {@code this} and the permit. */
+  private DirtyBuffer moveAside() {
+    DirtyBuffer batch = dirty;
+    dirty = new DirtyBuffer();
+    flushing = batch;
+    return batch;
+  }
+
+  /** Writes {@code batch} out and settles the buffers either way. Caller holds the permit. */
+  private void writeOutAndSettle(
+      LongFunction<Caller> caller, DirtyBuffer batch, boolean sync, boolean datasync, Set<Long> toSync) {
+    try {
+      Set<Long> written = writeOut(caller, batch, sync, datasync);
+      if (sync) {
+        Set<Long> rest = new TreeSet<>(toSync);
+        rest.removeAll(written);
+        syncChunks(caller, rest);
+      }
+      synchronized (this) {
+        flushing = null;
+        if (sync) {
+          unsyncedChunks.removeAll(toSync);
+        } else {
+          unsyncedChunks.addAll(written);
+        }
+      }
+      backgroundFailure = null;
+    } catch (RuntimeException e) {
+      synchronized (this) {
+        // The failed bytes go back under anything written since, which is newer.
+        for (DirtyBuffer.Extent x : dirty.extents()) {
+          batch.put(x);
+        }
+        dirty = batch;
+        flushing = null;
+      }
+      // Placement may have changed (stale version, replica moved): fetch it afresh next time.
+      io.chunks().invalidate(ino);
+      throw e;
+    }
+  }
+
+  private void acquirePermit() {
+    try {
+      flushPermit.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StrataException(StatusCode.INTERRUPTED, "interrupted while waiting for a flush of inode " + ino, e);
+    }
+  }
+
+  private Set<Long> writeOut(
+      LongFunction<Caller> caller, DirtyBuffer batch, boolean sync, boolean datasync) {
     if (batch.isEmpty()) {
+      if (commitOwed && !datasync) {
+        commit(caller, 0);
+      }
       return Set.of();
     }
     List<DirtyBuffer.Run> runs = batch.runs(io.chunkSize(), MAX_WRITE_BYTES);
@@ -163,6 +260,16 @@ final class FileWriter {
     }
     Futures.awaitAll(writes);
     long newSize = batch.end();
+    if (datasync && newSize <= serverSize.get()) {
+      commitOwed = true; // only mtime would change: the next flush commits it
+    } else {
+      commit(caller, newSize);
+    }
+    return indexes;
+  }
+
+  /** CommitWrite: the size becomes max(size, newSize), mtime now; durable when it returns. */
+  private void commit(LongFunction<Caller> caller, long newSize) {
     AttrReply committed =
         io.meta()
             .call(
@@ -176,7 +283,7 @@ final class FileWriter {
                 AttrReply.parser());
     long size = committed.hasAttr() ? Math.max(committed.getAttr().getSize(), newSize) : newSize;
     serverSize.accumulateAndGet(size, Math::max);
-    return indexes;
+    commitOwed = false;
   }
 
   private void syncChunks(LongFunction<Caller> caller, Set<Long> indexes) {

@@ -9,14 +9,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
 
 /**
- * Sequential read-ahead for one handle: while reads follow each other, up to two windows of
- * {@code readAheadBytes / 2} past the last read are fetched in the background and later reads are
+ * Sequential read-ahead for one handle: while reads follow each other, up to four windows of
+ * {@code readAheadBytes / 4} past the last read are fetched in the background and later reads are
  * served from them. Any data change of the file (its generation moves) drops the windows.
  * Thread-safe: the window list is guarded by {@code this}; waiting for a fetch happens outside it.
  */
 final class ReadAhead {
   private static final int MIN_WINDOW_BYTES = 128 << 10;
-  private static final int MAX_WINDOWS = 2;
+  /** Windows in flight: enough to keep several storage reads busy while the reader copies. */
+  private static final int MAX_WINDOWS = 4;
 
   private record Window(long start, int length, long generation, CompletableFuture<ByteBuffer> data) {
     long end() {
@@ -30,7 +31,7 @@ final class ReadAhead {
 
   ReadAhead(long readAheadBytes) {
     this.windowBytes =
-        readAheadBytes <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_WINDOW_BYTES, readAheadBytes / 2));
+        readAheadBytes <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_WINDOW_BYTES, readAheadBytes / MAX_WINDOWS));
   }
 
   /** Reads like {@link FileReader#read}, from prefetched windows where possible. */
@@ -86,7 +87,7 @@ final class ReadAhead {
     return (int) (pos - offset);
   }
 
-  /** Keeps up to two windows ahead of {@code readEnd}. Caller holds the lock. */
+  /** Keeps up to MAX_WINDOWS windows ahead of {@code readEnd}. Caller holds the lock. */
   private void prefetch(LongFunction<Caller> caller, OpenFile file, FileReader reader, IoServices io, long readEnd) {
     while (!windows.isEmpty() && windows.peekFirst().end() <= readEnd) {
       windows.removeFirst();

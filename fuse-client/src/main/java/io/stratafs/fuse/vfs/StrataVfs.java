@@ -432,10 +432,10 @@ public final class StrataVfs implements Vfs {
 
   @Override
   public void fsync(VfsContext ctx, long ino, long fh, boolean datasync) {
-    // CommitWrite makes the size durable with the data, so datasync needs nothing less.
+    // CommitWrite makes the size durable with the data; fdatasync skips it when only mtime changes.
     OpenFile file = openFiles.get(ino, fh).file();
     LongFunction<Caller> c = Callers.of(ctx);
-    file.writer.flush(c, true);
+    file.writer.flush(c, true, datasync);
     if (!file.wholeFileSynced()) {
       wholeFileSync.run(c, file);
       file.markWholeFileSynced();

@@ -75,7 +75,7 @@ final class ClientConnection {
    */
   <Resp extends Message> void send(PendingCall<Resp> call, Message request, ByteBuf data, long epoch) {
     pending.put(call.callId, call);
-    call.future.whenComplete((r, e) -> pending.remove(call.callId)); // also covers cancellation
+    call.future.whenCompleteInline((r, e) -> pending.remove(call.callId)); // also covers cancellation
     call.timeoutTask(
         timers.schedule(
             () -> {

@@ -7,17 +7,15 @@ import io.netty.buffer.ByteBuf;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One call the client is waiting on. Whoever removes it from its connection's pending map (the
- * reply, the timeout, the disconnect or a send failure) settles it, exactly once; the future is
- * then completed on {@code callbacks} (virtual threads) so that callers' continuations never run
- * on, or block, a Netty event loop.
+ * reply, the timeout, the disconnect or a send failure) settles it, exactly once, completing the
+ * {@link RpcFuture} right there (usually the event loop): a waiting thread wakes at once, and
+ * callers' continuations still run on {@code callbacks} (virtual threads), never on an event loop.
  */
 final class PendingCall<Resp extends Message> {
   final long callId;
@@ -26,8 +24,7 @@ final class PendingCall<Resp extends Message> {
   private final Parser<Resp> replyParser;
   private final long timeoutMillis;
   private final long deadlineNanos;
-  private final Executor callbacks;
-  final CompletableFuture<RpcResponse<Resp>> future = new CompletableFuture<>();
+  final RpcFuture<RpcResponse<Resp>> future;
   private volatile ScheduledFuture<?> timeoutTask;
 
   PendingCall(
@@ -43,7 +40,7 @@ final class PendingCall<Resp extends Message> {
     this.replyParser = replyParser;
     this.timeoutMillis = timeoutMillis;
     this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    this.callbacks = callbacks;
+    this.future = new RpcFuture<>(callbacks);
   }
 
   void timeoutTask(ScheduledFuture<?> task) {
@@ -83,31 +80,20 @@ final class PendingCall<Resp extends Message> {
     }
     RpcResponse<Resp> response = new RpcResponse<>(body, frame.data().retainedSlice());
     cancelTimeout();
-    complete(
-        () -> {
-          if (!future.complete(response)) {
-            response.close(); // the caller cancelled meanwhile: nobody will release the data
-          }
-        });
+    if (!future.complete(response)) {
+      response.close(); // the caller cancelled meanwhile: nobody will release the data
+    }
   }
 
   void fail(Throwable error) {
     cancelTimeout();
-    complete(() -> future.completeExceptionally(error));
+    future.completeExceptionally(error);
   }
 
   private void cancelTimeout() {
     ScheduledFuture<?> task = timeoutTask;
     if (task != null) {
       task.cancel(false);
-    }
-  }
-
-  private void complete(Runnable completion) {
-    try {
-      callbacks.execute(completion);
-    } catch (RejectedExecutionException e) {
-      completion.run(); // the client is closing: complete here rather than never
     }
   }
 }

@@ -15,8 +15,10 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,8 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * status for an error reply, TIMED_OUT past the deadline, UNAVAILABLE when the peer cannot be
  * reached or the connection drops mid-call.
  *
- * <p>Futures complete on virtual threads, never on a Netty event loop, so continuations may block
- * (even on another call). A client does not retry: retrying is the caller's decision, guided by
+ * <p>Futures complete on the event loop that read the reply, so a blocked caller wakes at once;
+ * continuations attached to them still run on virtual threads, never on a Netty event loop, so
+ * they may block (even on another call). A client does not retry: retrying is the caller's decision, guided by
  * {@link StatusCode#retryable()}.
  */
 public final class RpcClient implements AutoCloseable {
@@ -42,6 +45,7 @@ public final class RpcClient implements AutoCloseable {
   private final Transport transport;
   private final Bootstrap bootstrap;
   private final ExecutorService callbacks;
+  private final Executor continuations;
   private final AtomicLong callIds = new AtomicLong();
   private final ConcurrentHashMap<String, ClientConnection> connections = new ConcurrentHashMap<>();
   private volatile long epoch;
@@ -69,6 +73,15 @@ public final class RpcClient implements AutoCloseable {
     this.callbacks =
         Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("rpc-client-" + name + "-callback-", 0).factory());
+    ExecutorService vthreads = callbacks;
+    this.continuations =
+        task -> {
+          try {
+            vthreads.execute(task);
+          } catch (RejectedExecutionException e) {
+            task.run(); // the client is closing: run here rather than never
+          }
+        };
   }
 
   /**
@@ -97,7 +110,7 @@ public final class RpcClient implements AutoCloseable {
     }
     PendingCall<Resp> call =
         new PendingCall<>(
-            callIds.incrementAndGet(), method, address, replyParser, timeout.toMillis(), callbacks);
+            callIds.incrementAndGet(), method, address, replyParser, timeout.toMillis(), continuations);
     if (closed) {
       payload.release();
       call.fail(new StrataException(StatusCode.UNAVAILABLE, "RPC client " + name + " is closed"));
