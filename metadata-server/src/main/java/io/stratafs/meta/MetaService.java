@@ -199,8 +199,13 @@ public final class MetaService {
     return write(tx -> OpenOp.run(ctx, tx, r));
   }
 
+  /**
+   * Not synced on its own: a release only drops an open record (and deletes an orphan nobody
+   * holds), which closing or expiring the session redoes if a power loss undoes it; see ADR 016.
+   */
   public EmptyReply release(ReleaseRequest r) {
-    return write(tx -> ReleaseOp.run(tx, r));
+    gate.checkLeader();
+    return journal.submit(Mutation.unsynced(tx -> ReleaseOp.run(Tx.writable(tx), r)));
   }
 
   public EmptyReply access(AccessRequest r) {

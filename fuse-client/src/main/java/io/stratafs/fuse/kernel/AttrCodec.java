@@ -55,6 +55,22 @@ final class AttrCodec {
     }
   }
 
+  /**
+   * A negative fuse_entry_out: nodeid 0 with an entry timeout makes the kernel cache "no such
+   * name" for that long, as it caches a positive entry, instead of asking again on every lookup.
+   */
+  static void putNegativeEntryOut(ByteBuffer b, Duration entryTimeout) {
+    b.putLong(0); // nodeid
+    b.putLong(0); // generation
+    b.putLong(entryTimeout.getSeconds());
+    b.putLong(0); // attr_valid
+    b.putInt(entryTimeout.getNano());
+    b.putInt(0); // attr_valid_nsec
+    for (int i = 0; i < FuseConstants.ENTRY_OUT_SIZE - 40; i++) {
+      b.put((byte) 0); // fuse_attr
+    }
+  }
+
   static void putAttrOut(ByteBuffer b, Attr a, Duration attrTimeout) {
     b.putLong(attrTimeout.getSeconds());
     b.putInt(attrTimeout.getNano());

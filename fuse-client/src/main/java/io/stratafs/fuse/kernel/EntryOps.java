@@ -1,5 +1,7 @@
 package io.stratafs.fuse.kernel;
 
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
 import io.stratafs.fuse.vfs.Vfs;
 import io.stratafs.protocol.meta.Attr;
 import java.nio.ByteBuffer;
@@ -26,9 +28,27 @@ final class EntryOps {
     table[FuseConstants.CREATE] = this::create;
   }
 
+  /**
+   * A missing name is answered with a negative entry (nodeid 0, the entry timeout) so the kernel
+   * caches the miss like a hit: repeated stat/open of a name that does not exist (PATH and
+   * include searches, create-if-absent) stops costing a metadata RPC each. This mount's own
+   * create, mkdir, link, symlink and rename replace the negative dentry at once; a name created by
+   * another client is seen once the entry timeout has passed, the bound positive entries already
+   * have. With a zero entry timeout nothing would be cached, so ENOENT is answered as before.
+   */
   private void lookup(FuseRequest req, FuseReply reply) {
     byte[] name = req.name();
-    session.replyEntry(reply, vfs.lookup(req.context(), req.nodeId, name));
+    Attr attr;
+    try {
+      attr = vfs.lookup(req.context(), req.nodeId, name);
+    } catch (StrataException e) {
+      if (e.code() != StatusCode.NOT_FOUND || session.entryTimeout.isZero()) {
+        throw e;
+      }
+      AttrCodec.putNegativeEntryOut(reply.payload(), session.entryTimeout);
+      return;
+    }
+    session.replyEntry(reply, attr);
   }
 
   /** fuse_mknod_in: mode, rdev, umask, padding; then the name. */

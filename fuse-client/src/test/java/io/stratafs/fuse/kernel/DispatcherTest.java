@@ -83,7 +83,24 @@ class DispatcherTest {
     assertThat(call(FuseConstants.BATCH_FORGET, 0, batch)).isNull();
     assertThat(dispatcher.session().lookups.count(ino)).isZero();
     assertThat(vfs.forgottenCount(ino)).isEqualTo(2);
+  }
+
+  @Test
+  void aMissingNameIsANegativeEntryTheKernelCachesForTheEntryTimeout() {
     ByteBuffer missing = call(FuseConstants.LOOKUP, 1, name("nope"));
+    assertThat(missing.getInt(4)).isZero();
+    assertThat(missing.limit()).isEqualTo(16 + FuseConstants.ENTRY_OUT_SIZE);
+    assertThat(missing.getLong(16)).as("nodeid").isZero();
+    assertThat(missing.getLong(32)).as("entry_valid").isEqualTo(1);
+    assertThat(missing.getLong(40)).as("attr_valid").isZero();
+    assertThat(dispatcher.session().lookups.count(0)).isZero();
+  }
+
+  @Test
+  void withoutAnEntryTimeoutAMissingNameIsEnoent() {
+    FuseDispatcher noCache = new FuseDispatcher(new FuseSession(vfs, Duration.ZERO, Duration.ofSeconds(1),
+        new GroupResolver(Path.of("/nonexistent"), 1, System::nanoTime)));
+    ByteBuffer missing = call(noCache, FuseConstants.LOOKUP, 1, name("nope"));
     assertThat(missing.limit()).isEqualTo(16);
     assertThat(missing.getInt(4)).isEqualTo(-2);
   }

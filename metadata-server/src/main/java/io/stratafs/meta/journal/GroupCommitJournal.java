@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Journal} with one ordered writer thread that group-commits: it takes every queued
  * mutation, runs them one after another (each sees the earlier ones), writes their combined batch
- * with one synced write, and then acknowledges all of them. Running prepare and apply on the writer
+ * with one synced write, and then acknowledges all of them. A group made only of mutations that
+ * do not {@link Mutation#needsSync need a sync} is written without one; the WAL keeps it ahead of
+ * the next synced group. Running prepare and apply on the writer
  * thread serializes mutations, so there are no lost updates and no per-inode locks.
  */
 public final class GroupCommitJournal implements Journal {
@@ -85,6 +87,7 @@ public final class GroupCommitJournal implements Journal {
     OverlayReader groupTx = new OverlayReader(store);
     List<Pending> ok = new ArrayList<>(group.size());
     List<Object> results = new ArrayList<>(group.size());
+    boolean sync = false;
     for (Pending p : group) {
       OverlayReader tx = new OverlayReader(groupTx);
       try {
@@ -92,6 +95,7 @@ public final class GroupCommitJournal implements Journal {
         groupTx.absorb(tx);
         ok.add(p);
         results.add(r);
+        sync |= p.mutation().needsSync();
       } catch (Throwable t) {
         if (!(t instanceof StrataException)) {
           LOG.error("mutation failed unexpectedly", t);
@@ -101,8 +105,10 @@ public final class GroupCommitJournal implements Journal {
     }
     try {
       if (!groupTx.batch().isEmpty()) {
-        store.write(groupTx.batch(), true);
-        syncs.incrementAndGet();
+        store.write(groupTx.batch(), sync);
+        if (sync) {
+          syncs.incrementAndGet();
+        }
       }
     } catch (Throwable t) {
       LOG.error("journal commit of {} mutations failed", ok.size(), t);

@@ -2,7 +2,8 @@ package io.stratafs.meta.journal;
 
 /**
  * The single path of every namespace mutation: {@code submit} orders the mutation, makes its batch
- * durable and only then returns. This is the seam where HA replication plugs in.
+ * durable (or, for a mutation that does not {@link Mutation#needsSync need a sync}, written in
+ * order ahead of the next durable batch) and only then returns. This is the seam where HA replication plugs in.
  */
 public interface Journal extends AutoCloseable {
   /** Runs, commits and returns the mutation's result; rethrows what it threw. */

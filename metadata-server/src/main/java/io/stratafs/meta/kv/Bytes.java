@@ -14,4 +14,20 @@ public final class Bytes {
     return key.length >= prefix.length
         && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
+
+  /**
+   * The smallest key greater than every key that starts with {@code prefix}: the prefix with its
+   * last byte below 0xff incremented and the rest dropped; null when there is none (an empty
+   * prefix or all 0xff), meaning the range is open-ended.
+   */
+  public static byte[] prefixEnd(byte[] prefix) {
+    for (int i = prefix.length - 1; i >= 0; i--) {
+      if (prefix[i] != (byte) 0xff) {
+        byte[] end = Arrays.copyOf(prefix, i + 1);
+        end[i]++;
+        return end;
+      }
+    }
+    return null;
+  }
 }

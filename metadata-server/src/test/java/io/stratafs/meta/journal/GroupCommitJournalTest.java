@@ -19,6 +19,25 @@ class GroupCommitJournalTest {
   }
 
   @Test
+  void aGroupOfUnsyncedMutationsIsWrittenWithoutASync() {
+    try (MemoryKvStore store = new MemoryKvStore();
+        GroupCommitJournal journal = new GroupCommitJournal("t", store)) {
+      String released = journal.submit(Mutation.unsynced(tx -> {
+        tx.put(Cf.OPENS, b("o"), b("1"));
+        return "released";
+      }));
+      assertThat(released).isEqualTo("released");
+      assertThat(store.get(Cf.OPENS, b("o"))).isEqualTo(b("1"));
+      assertThat(journal.syncCount()).isZero();
+      journal.submit(tx -> {
+        tx.put(Cf.INODES, b("n"), b("2"));
+        return null;
+      });
+      assertThat(journal.syncCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aFailedMutationDiscardsOnlyItsOwnWrites() throws Exception {
     try (MemoryKvStore store = new MemoryKvStore();
         GroupCommitJournal journal = new GroupCommitJournal("t", store)) {

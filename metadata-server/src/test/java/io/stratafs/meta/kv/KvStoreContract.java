@@ -58,6 +58,24 @@ abstract class KvStoreContract {
   }
 
   @Test
+  void scanBoundsPrefixesEndingInFfAndSkipsDeletedKeysPastThePrefix() {
+    KvBatch batch = new KvBatch();
+    for (String k : new String[] {"p\u00ff", "p\u00ff1", "p\u00ff\u00ff", "q", "r1", "r2"}) {
+      batch.put(Cf.OPENS, b(k), b(k));
+    }
+    store.write(batch, true);
+    store.write(new KvBatch().delete(Cf.OPENS, b("r1")).delete(Cf.OPENS, b("r2")), true);
+    assertThat(keys(store.scan(Cf.OPENS, b("p\u00ff"), null, 10)))
+        .containsExactly("p\u00ff", "p\u00ff1", "p\u00ff\u00ff");
+    assertThat(keys(store.scan(Cf.OPENS, b("p\u00ff\u00ff"), null, 10))).containsExactly("p\u00ff\u00ff");
+    assertThat(store.scan(Cf.OPENS, b("q1"), null, 10)).isEmpty();
+    assertThat(store.scan(Cf.OPENS, b("r"), null, 10)).isEmpty();
+    try (KvSnapshot snap = store.snapshot()) {
+      assertThat(keys(snap.scan(Cf.OPENS, b("q"), null, 10))).containsExactly("q");
+    }
+  }
+
+  @Test
   void snapshotDoesNotSeeLaterWrites() {
     store.write(new KvBatch().put(Cf.CHUNKS, b("k"), b("old")), true);
     try (KvSnapshot snap = store.snapshot()) {

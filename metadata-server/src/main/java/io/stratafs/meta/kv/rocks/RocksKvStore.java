@@ -22,6 +22,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -79,27 +80,41 @@ public final class RocksKvStore implements KvStore {
 
   @Override
   public List<KvEntry> scan(Cf cf, byte[] prefix, byte[] startAfter, int limit) {
-    try (ReadOptions ro = new ReadOptions()) {
-      return scan(ro, cf, prefix, startAfter, limit);
-    }
+    return scan(null, cf, prefix, startAfter, limit);
   }
 
-  private List<KvEntry> scan(ReadOptions ro, Cf cf, byte[] prefix, byte[] startAfter, int limit) {
+  /**
+   * Bounds the iterator by the prefix's successor: without a bound, a scan whose prefix has no
+   * live key walks every deletion tombstone after it (the released opens and unlinked inodes of
+   * a create/unlink workload) until the next live key or the end of the column family, which
+   * made each unlink's open check cost time proportional to recent deletions.
+   */
+  private List<KvEntry> scan(Snapshot snap, Cf cf, byte[] prefix, byte[] startAfter, int limit) {
     List<KvEntry> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(byCf.get(cf), ro)) {
-      boolean afterCursor = startAfter != null && Bytes.compare(startAfter, prefix) >= 0;
-      it.seek(afterCursor ? startAfter : prefix);
-      if (afterCursor && it.isValid() && Bytes.compare(it.key(), startAfter) == 0) {
-        it.next();
+    byte[] end = Bytes.prefixEnd(prefix);
+    try (ReadOptions ro = new ReadOptions();
+        Slice bound = end == null ? null : new Slice(end)) {
+      if (snap != null) {
+        ro.setSnapshot(snap);
       }
-      for (; it.isValid() && out.size() < limit; it.next()) {
-        byte[] k = it.key();
-        if (!Bytes.startsWith(k, prefix)) {
-          break;
+      if (bound != null) {
+        ro.setIterateUpperBound(bound);
+      }
+      try (RocksIterator it = db.newIterator(byCf.get(cf), ro)) {
+        boolean afterCursor = startAfter != null && Bytes.compare(startAfter, prefix) >= 0;
+        it.seek(afterCursor ? startAfter : prefix);
+        if (afterCursor && it.isValid() && Bytes.compare(it.key(), startAfter) == 0) {
+          it.next();
         }
-        out.add(new KvEntry(k, it.value()));
+        for (; it.isValid() && out.size() < limit; it.next()) {
+          byte[] k = it.key();
+          if (!Bytes.startsWith(k, prefix)) {
+            break;
+          }
+          out.add(new KvEntry(k, it.value()));
+        }
+        it.status();
       }
-      it.status();
     } catch (RocksDBException e) {
       throw ioError("scan", e);
     }
@@ -122,7 +137,7 @@ public final class RocksKvStore implements KvStore {
 
       @Override
       public List<KvEntry> scan(Cf cf, byte[] prefix, byte[] startAfter, int limit) {
-        return RocksKvStore.this.scan(ro, cf, prefix, startAfter, limit);
+        return RocksKvStore.this.scan(snap, cf, prefix, startAfter, limit);
       }
 
       @Override
