@@ -61,14 +61,22 @@ public final class ChunkLocations {
                     .setCount(WINDOW)
                     .build(),
             ChunksReply.parser());
+    InodeChunks target = remember(ino, reply);
+    synchronized (target) {
+      target.fetchedWindows.add(window);
+      return target.chunks.get(index);
+    }
+  }
+
+  /** Caches every chunk of {@code reply} for {@code ino}; returns the inode's cache entry. */
+  private InodeChunks remember(long ino, ChunksReply reply) {
     InodeChunks target = byInode.computeIfAbsent(ino, k -> new InodeChunks());
     synchronized (target) {
       for (ChunkInfo c : reply.getChunksList()) {
         target.chunks.put(c.getIndex(), c);
       }
-      target.fetchedWindows.add(window);
-      return target.chunks.get(index);
     }
+    return target;
   }
 
   /** The chunks at {@code indexes}, allocating those that do not exist yet (one AllocChunks). */
@@ -100,12 +108,9 @@ public final class ChunkLocations {
                     .setClientHost(clientHost)
                     .build(),
             ChunksReply.parser());
-    InodeChunks target = byInode.computeIfAbsent(ino, k -> new InodeChunks());
-    synchronized (target) {
-      for (ChunkInfo c : reply.getChunksList()) {
-        target.chunks.put(c.getIndex(), c);
-        result.put(c.getIndex(), c);
-      }
+    remember(ino, reply);
+    for (ChunkInfo c : reply.getChunksList()) {
+      result.put(c.getIndex(), c);
     }
     for (long i : missing) {
       if (!result.containsKey(i)) {

@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,19 +19,27 @@ public final class ZkStorageView implements StorageView, AutoCloseable {
   private final String dir;
   private final CuratorCache cache;
 
+  /** Decoded once per change, not per call: placement and statfs read it on every request. */
+  private volatile List<StorageRegistration> current = List.of();
+
   public ZkStorageView(CuratorFramework zk, String fsName) {
     this.dir = ZkPaths.storageDir(fsName);
     this.cache = CuratorCache.build(zk, dir);
+    cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> refresh()).build());
     cache.start();
   }
 
   @Override
   public List<StorageRegistration> storages() {
+    return current;
+  }
+
+  private synchronized void refresh() {
     List<StorageRegistration> out = new ArrayList<>();
     cache.stream()
         .filter(d -> d.getPath().startsWith(dir + "/") && d.getData() != null && d.getData().length > 0)
         .forEach(d -> decode(d).ifPresent(out::add));
-    return out;
+    current = List.copyOf(out);
   }
 
   private static java.util.Optional<StorageRegistration> decode(ChildData d) {
