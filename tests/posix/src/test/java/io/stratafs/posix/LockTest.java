@@ -107,14 +107,19 @@ class LockTest {
   @Test
   void aBlockedLockfProceedsWhenTheHolderOnTheOtherMountExits() throws Exception {
     Path[] f = newFile("wait");
-    try (LockProcess holder = LockProcess.python(f[0], "hold");
-        LockProcess waiter = LockProcess.python(f[1], "wait")) {
+    // The waiter starts only once the holder has the lock: started together, the waiter's request
+    // can reach the leader first and rightly win the lock.
+    try (LockProcess holder = LockProcess.python(f[0], "hold")) {
       assertThat(holder.line()).startsWith("held");
-      assertThat(waiter.line()).isEqualTo("waiting");
-      assertThat(waiter.isAlive()).isTrue();
-      holder.release();
-      assertThat(waiter.line()).isEqualTo("locked");
-      assertThat(waiter.exitCode()).isZero();
+      try (LockProcess waiter = LockProcess.python(f[1], "wait")) {
+        assertThat(waiter.line()).isEqualTo("waiting");
+        if (!waiter.isAlive()) {
+          throw new AssertionError("the waiter did not block: " + waiter.line() + " / exit " + waiter.exitCode());
+        }
+        holder.release();
+        assertThat(waiter.line()).isEqualTo("locked");
+        assertThat(waiter.exitCode()).isZero();
+      }
     }
   }
 
