@@ -31,6 +31,12 @@ public final class Methods {
   public static final String META_GET_CHUNKS = "meta.GetChunks";
   public static final String META_ALLOC_CHUNKS = "meta.AllocChunks";
   public static final String META_COMMIT_WRITE = "meta.CommitWrite";
+  public static final String META_EXCLUDE_REPLICA = "meta.ExcludeReplica";
+  public static final String META_ENSURE_LOCAL_REPLICA = "meta.EnsureLocalReplica";
+  public static final String META_SET_POLICY = "meta.SetPolicy";
+  public static final String META_GET_POLICY = "meta.GetPolicy";
+  public static final String META_LIST_POLICIES = "meta.ListPolicies";
+  public static final String META_FSCK = "meta.Fsck";
   public static final String META_GETLK = "meta.GetLk";
   public static final String META_SETLK = "meta.SetLk";
   public static final String META_UNLOCK_OWNER = "meta.UnlockOwner";
@@ -42,6 +48,11 @@ public final class Methods {
   public static final String STORAGE_TRUNCATE = "storage.TruncateChunk";
   public static final String STORAGE_DELETE = "storage.DeleteChunk";
   public static final String STORAGE_SYNC = "storage.SyncChunk";
+  public static final String STORAGE_COPY = "storage.CopyChunk";
+  public static final String STORAGE_UPLOAD = "storage.UploadChunk";
+  public static final String STORAGE_RESTORE = "storage.RestoreChunk";
+  public static final String STORAGE_READ_EXTERNAL = "storage.ReadExternal";
+  public static final String STORAGE_DELETE_EXTERNAL = "storage.DeleteExternal";
   public static final String STORAGE_STAT = "storage.Stat";
 
   private Methods() {}
