@@ -1,5 +1,7 @@
 package io.stratafs.storage;
 
+import io.stratafs.storage.chunk.Scrubber;
+import io.stratafs.storage.external.ExternalTarget;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +15,8 @@ import java.util.Map;
  * @param bindHost the RPC bind address (e.g. {@code 127.0.0.1})
  * @param port the RPC port, 0 for any free port
  * @param labels placement labels published in ZooKeeper (node, rack, zone)
+ * @param externals external targets this daemon reaches ({@code --external NAME=URI}); names distinct
+ * @param scrubBytesPerSecond how fast the scrubber re-verifies chunks; 0 turns it off
  */
 public record StorageConfig(
     String storageId,
@@ -21,7 +25,21 @@ public record StorageConfig(
     String fsName,
     String bindHost,
     int port,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    List<ExternalTarget> externals,
+    long scrubBytesPerSecond) {
+  /** A daemon without external targets, scrubbing at {@link Scrubber#DEFAULT_BYTES_PER_SECOND}. */
+  public StorageConfig(
+      String storageId,
+      List<DeviceSpec> devices,
+      String zkConnect,
+      String fsName,
+      String bindHost,
+      int port,
+      Map<String, String> labels) {
+    this(storageId, devices, zkConnect, fsName, bindHost, port, labels, List.of(), Scrubber.DEFAULT_BYTES_PER_SECOND);
+  }
+
   public StorageConfig {
     if (storageId == null || storageId.isEmpty() || storageId.contains("/")) {
       throw new IllegalArgumentException("storage id must be non-empty and without '/': " + storageId);
@@ -34,5 +52,20 @@ public record StorageConfig(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
+    externals = externals == null ? List.of() : List.copyOf(externals);
+    if (externals.stream().map(ExternalTarget::name).distinct().count() != externals.size()) {
+      throw new IllegalArgumentException("external target names must be distinct: " + externals);
+    }
+    if (scrubBytesPerSecond < 0) {
+      throw new IllegalArgumentException("scrub rate must be >= 0 bytes/s (0 = off): " + scrubBytesPerSecond);
+    }
+  }
+
+  public StorageConfig withExternals(List<ExternalTarget> targets) {
+    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, port, labels, targets, scrubBytesPerSecond);
+  }
+
+  public StorageConfig withScrubRate(long bytesPerSecond) {
+    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, port, labels, externals, bytesPerSecond);
   }
 }

@@ -4,6 +4,8 @@ import io.stratafs.common.LifeCycle;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.storage.chunk.ChunkStore;
+import io.stratafs.storage.chunk.Scrubber;
+import io.stratafs.storage.external.ExternalTargets;
 import io.stratafs.storage.rpc.StorageService;
 import io.stratafs.storage.zk.StorageRegistrar;
 import java.net.InetAddress;
@@ -13,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A storage daemon: its {@link ChunkStore}, the RPC endpoint serving it and its ZooKeeper
- * registration, started in that order and closed in reverse. Thread-safe.
+ * A storage daemon: its {@link ChunkStore}, its external targets, the RPC endpoint serving them,
+ * the {@link Scrubber} and its ZooKeeper registration, started in that order and closed in
+ * reverse. Thread-safe.
  */
 public final class StorageDaemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StorageDaemon.class);
@@ -22,6 +25,8 @@ public final class StorageDaemon implements AutoCloseable {
   private final StorageConfig cfg;
   private final LifeCycle lifeCycle;
   private ChunkStore store;
+  private ExternalTargets externals;
+  private Scrubber scrubber;
   private StorageService service;
   private StorageRegistrar registrar;
 
@@ -41,12 +46,16 @@ public final class StorageDaemon implements AutoCloseable {
     d.lifeCycle.transition(LifeCycle.State.STARTING);
     try {
       d.store = ChunkStore.open(cfg.storageId(), cfg.devices());
+      // Backends open lazily and touch no network here: a target that is down never stops a start.
+      d.externals = new ExternalTargets(cfg.externals());
       d.service =
           StorageService.start(
-              cfg.storageId(), d.store, new InetSocketAddress(cfg.bindHost(), cfg.port()), d.lifeCycle);
+              cfg.storageId(), d.store, d.externals, new InetSocketAddress(cfg.bindHost(), cfg.port()), d.lifeCycle);
       d.lifeCycle.transition(LifeCycle.State.RUNNING);
+      d.scrubber = Scrubber.start(d.store, cfg.scrubBytesPerSecond());
       d.registrar =
-          StorageRegistrar.start(cfg.zkConnect(), cfg.fsName(), d.store, d.advertisedAddress(), cfg.labels());
+          StorageRegistrar.start(
+              cfg.zkConnect(), cfg.fsName(), d.store, d.advertisedAddress(), cfg.labels(), cfg.externals());
     } catch (RuntimeException e) {
       if (d.lifeCycle.state() != LifeCycle.State.FAILED) {
         d.lifeCycle.transition(LifeCycle.State.FAILED);
@@ -54,7 +63,9 @@ public final class StorageDaemon implements AutoCloseable {
       d.close();
       throw e;
     }
-    LOG.info("storage {} running at {} with devices {}", cfg.storageId(), d.address(), d.store.devices());
+    LOG.info(
+        "storage {} running at {} with devices {}, external targets {}, scrubbing at {} bytes/s",
+        cfg.storageId(), d.address(), d.store.devices(), cfg.externals(), cfg.scrubBytesPerSecond());
     return d;
   }
 
@@ -65,6 +76,15 @@ public final class StorageDaemon implements AutoCloseable {
 
   public ChunkStore store() {
     return store;
+  }
+
+  public Scrubber scrubber() {
+    return scrubber;
+  }
+
+  /** The ZooKeeper registration, for tests that read what is published. */
+  public StorageRegistrar registrar() {
+    return registrar;
   }
 
   public LifeCycle.State state() {
@@ -101,8 +121,14 @@ public final class StorageDaemon implements AutoCloseable {
     if (registrar != null) {
       registrar.close();
     }
+    if (scrubber != null) {
+      scrubber.close();
+    }
     if (service != null) {
       service.close();
+    }
+    if (externals != null) {
+      externals.close();
     }
     if (store != null) {
       store.close();

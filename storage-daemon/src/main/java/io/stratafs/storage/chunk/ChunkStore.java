@@ -52,6 +52,7 @@ public final class ChunkStore implements AutoCloseable {
   private final OpenChunkCache openChunks;
   private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
   private final TornWriteRecovery tornWrites;
+  private final CorruptChunks corrupt = new CorruptChunks();
 
   private ChunkStore(String storageId, Map<String, Device> devices, int maxOpenChunks) {
     this.storageId = storageId;
@@ -112,11 +113,23 @@ public final class ChunkStore implements AutoCloseable {
 
   /** Writes {@code data} (not consumed, not released) at {@code offset}; returns the chunk length. */
   public long write(long chunkId, String device, long offset, ByteBuf data, boolean sync) {
+    return write(chunkId, device, offset, data, sync, ChunkVersions.UNVERSIONED);
+  }
+
+  /**
+   * As {@link #write(long, String, long, ByteBuf, boolean)} carrying the chunk {@code version}
+   * the writer believes in (0 = not checked).
+   *
+   * @throws StrataException STALE_VERSION when this replica has seen a higher version (nothing is
+   *     written); a higher version than seen is adopted durably before the data is written
+   */
+  public long write(long chunkId, String device, long offset, ByteBuf data, boolean sync, long version) {
     checkRange(chunkId, offset, data.readableBytes());
     Lock lock = locks.of(chunkId).writeLock();
     lock.lock();
     try {
       Device d = deviceForMutation(chunkId, device);
+      checkVersion(d, chunkId, version);
       long token = tornWrites.begin();
       try {
         return withChunk(d, chunkId, true, "writing", sync, oc -> WriteOp.run(oc, offset, data, sync));
@@ -146,7 +159,16 @@ public final class ChunkStore implements AutoCloseable {
       if (d == null) {
         return new ReadResult(alloc.directBuffer(0), 0);
       }
-      ReadResult r = withChunk(d, chunkId, false, "reading", false, oc -> ReadOp.run(oc, offset, length, alloc));
+      ReadResult r;
+      try {
+        r = withChunk(d, chunkId, false, "reading", false, oc -> ReadOp.run(oc, offset, length, alloc));
+      } catch (StrataException e) {
+        if (e.code() == StatusCode.CORRUPT) {
+          // Still under the lock, so a concurrent delete of the replica cannot be undone by this.
+          corrupt.add(d.name(), chunkId);
+        }
+        throw e;
+      }
       return r != null ? r : new ReadResult(alloc.directBuffer(0), 0);
     } finally {
       lock.unlock();
@@ -162,7 +184,11 @@ public final class ChunkStore implements AutoCloseable {
       Device d = deviceForMutation(chunkId, device);
       long token = tornWrites.begin();
       try {
-        return withChunk(d, chunkId, true, "truncating", sync, oc -> TruncateOp.run(oc, length, sync));
+        long newLength = withChunk(d, chunkId, true, "truncating", sync, oc -> TruncateOp.run(oc, length, sync));
+        if (newLength == 0) {
+          corrupt.remove(d.name(), chunkId); // no block left to be corrupt
+        }
+        return newLength;
       } finally {
         tornWrites.end(token);
       }
@@ -187,6 +213,8 @@ public final class ChunkStore implements AutoCloseable {
           if (Files.deleteIfExists(data)) {
             d.chunkDeleted(Math.max(0, length));
           }
+          ChunkVersions.delete(d, chunkId);
+          corrupt.remove(d.name(), chunkId);
         } catch (IOException e) {
           throw IoErrors.map(e, "deleting", d, chunkId);
         }
@@ -216,6 +244,113 @@ public final class ChunkStore implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * The highest version this replica has seen for the chunk (1 when never told a higher one).
+   * Empty device name: the device holding the chunk, 1 when none does.
+   */
+  public long version(long chunkId, String device) {
+    Lock lock = locks.of(chunkId).readLock();
+    lock.lock();
+    try {
+      Device d = deviceHolding(chunkId, device);
+      if (d == null) {
+        return ChunkVersions.FIRST;
+      }
+      try {
+        return ChunkVersions.current(d, chunkId);
+      } catch (IOException e) {
+        throw IoErrors.map(e, "reading the version of", d, chunkId);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Refuses {@code version} below the one seen (STALE_VERSION), adopts a higher one durably; the
+   * chunk's data is not touched and need not exist.
+   */
+  public void adoptVersion(long chunkId, String device, long version) {
+    Lock lock = locks.of(chunkId).writeLock();
+    lock.lock();
+    try {
+      checkVersion(deviceForMutation(chunkId, device), chunkId, version);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether the chunk's data file exists (on the named device, or on any for an empty name). */
+  public boolean holds(long chunkId, String device) {
+    Lock lock = locks.of(chunkId).readLock();
+    lock.lock();
+    try {
+      Device d = deviceHolding(chunkId, device);
+      return d != null && (openChunks.isOpen(d, chunkId) || d.hasChunkFile(chunkId));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Receives a chunk's verified bytes in order, see {@link #copy}. */
+  public interface ChunkSink {
+    /** The bytes at {@code offset}; valid only during the call (the store releases them). */
+    void piece(long offset, ByteBuf data);
+
+    /** Called once after the last piece with the chunk's length (0 when the chunk is absent). */
+    void finish(long length);
+  }
+
+  /**
+   * Under the chunk's exclusive lock: adopts {@code newVersion} (STALE_VERSION if lower than the
+   * version seen) so writes still carrying an older version are refused from now on, then hands
+   * the whole chunk to {@code sink} in verified pieces of at most {@code pieceBytes}, then calls
+   * {@link ChunkSink#finish}. No write can change the chunk until this returns. Returns the length.
+   */
+  public long copy(long chunkId, String device, long newVersion, int pieceBytes, ChunkSink sink) {
+    Lock lock = locks.of(chunkId).writeLock();
+    lock.lock();
+    try {
+      Device d = deviceForMutation(chunkId, device);
+      checkVersion(d, chunkId, newVersion);
+      long length = 0;
+      long offset = 0;
+      do {
+        // Re-entrant: the read lock is granted to the thread holding the write lock.
+        try (ReadResult r = read(chunkId, d.name(), offset, pieceBytes)) {
+          length = r.chunkLength();
+          int n = r.data().readableBytes();
+          if (n > 0) {
+            sink.piece(offset, r.data());
+          }
+          offset += n;
+          if (n == 0) {
+            break;
+          }
+        }
+      } while (offset < length);
+      sink.finish(length);
+      return length;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The chunks whose files are on {@code device} now (for the scrubber). */
+  public List<Long> chunkIds(Device device) {
+    try {
+      return device.chunkIds();
+    } catch (IOException e) {
+      throw new StrataException(
+          StatusCode.IO_ERROR, "cannot list the chunks of device " + device + ": " + e, e);
+    }
+  }
+
+  /** Chunks found corrupt and still on disk. */
+  public CorruptChunks corruptChunks() {
+    return corrupt;
   }
 
   /** Capacity numbers of every device, by name. */
@@ -280,6 +415,14 @@ public final class ChunkStore implements AutoCloseable {
       if (oc != null) {
         oc.release();
       }
+    }
+  }
+
+  private static void checkVersion(Device d, long chunkId, long version) {
+    try {
+      ChunkVersions.check(d, chunkId, version);
+    } catch (IOException e) {
+      throw IoErrors.map(e, "recording the version of", d, chunkId);
     }
   }
 

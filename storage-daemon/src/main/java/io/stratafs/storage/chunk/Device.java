@@ -6,10 +6,13 @@ import io.stratafs.storage.DeviceSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +25,7 @@ import java.util.stream.Stream;
  * &lt;root&gt;/STRATA_DEVICE                        identity (JSON)
  * &lt;root&gt;/chunks/&lt;xx&gt;/&lt;16 hex id&gt;.chunk      data, sparse; xx = the id's low byte in hex
  * &lt;root&gt;/chunks/&lt;xx&gt;/&lt;16 hex id&gt;.crc        CRC32C per 64 KiB block, 4 bytes big-endian each
+ * &lt;root&gt;/chunks/&lt;xx&gt;/&lt;16 hex id&gt;.version    highest chunk version seen, when above 1 ({@link ChunkVersions})
  * </pre>
  *
  * Used bytes (the logical lengths of its chunks) and the chunk count are scanned once at open and
@@ -44,9 +48,11 @@ public final class Device {
   private final AtomicLong usedBytes = new AtomicLong();
   private final AtomicLong chunks = new AtomicLong();
   private final Set<Long> unsyncedEntries = ConcurrentHashMap.newKeySet();
+  private final long incarnation;
 
-  private Device(DeviceSpec spec, FileStore fileStore, long reserveBytes) {
+  private Device(DeviceSpec spec, FileStore fileStore, long reserveBytes, long incarnation) {
     this.spec = spec;
+    this.incarnation = incarnation;
     this.chunksDir = spec.path().resolve("chunks");
     this.fileStore = fileStore;
     this.reserveBytes = reserveBytes;
@@ -56,8 +62,8 @@ public final class Device {
   static Device open(String storageId, DeviceSpec spec, long reserveBytes) {
     try {
       Files.createDirectories(spec.path());
-      DeviceIdentity.claim(storageId, spec);
-      Device d = new Device(spec, Files.getFileStore(spec.path()), reserveBytes);
+      DeviceIdentity identity = DeviceIdentity.claim(storageId, spec);
+      Device d = new Device(spec, Files.getFileStore(spec.path()), reserveBytes, identity.createdAtMs());
       Files.createDirectories(d.chunksDir);
       d.scan();
       return d;
@@ -97,6 +103,39 @@ public final class Device {
 
   public Path root() {
     return spec.path();
+  }
+
+  /** The creation time (ms) of the device's identity: changes when the directory is re-created. */
+  public long incarnation() {
+    return incarnation;
+  }
+
+  /**
+   * The ids of the chunks whose data files are on the device now, one {@code xx/} directory at a
+   * time (for the scrubber; chunks created or deleted meanwhile may or may not be listed).
+   */
+  List<Long> chunkIds() throws IOException {
+    List<Long> ids = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(chunksDir)) {
+      for (Path dir : dirs) {
+        if (!Files.isDirectory(dir)) {
+          continue;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + CHUNK_SUFFIX)) {
+          for (Path f : files) {
+            String name = f.getFileName().toString();
+            String hex = name.substring(0, name.length() - CHUNK_SUFFIX.length());
+            try {
+              ids.add(Long.parseUnsignedLong(hex, 16));
+            } catch (NumberFormatException e) {
+              // not a chunk file of ours
+            }
+          }
+        }
+      }
+    }
+    ids.sort(Long::compareUnsigned);
+    return ids;
   }
 
   Path chunksDir() {
@@ -198,7 +237,7 @@ public final class Device {
           StatusCode.IO_ERROR, "cannot read capacity of device " + name() + " at " + root() + ": " + e, e);
     }
     return new DeviceUsage(
-        name(), media(), root(), capacity, usedBytes.get(), freeBytes(), chunks.get());
+        name(), media(), root(), capacity, usedBytes.get(), freeBytes(), chunks.get(), incarnation);
   }
 
   @Override

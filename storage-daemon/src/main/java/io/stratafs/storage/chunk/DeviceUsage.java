@@ -9,6 +9,7 @@ import java.nio.file.Path;
  * @param usedBytes sum of the logical lengths of the device's chunks
  * @param freeBytes bytes still usable on that filesystem (before the daemon's reserve)
  * @param chunks number of chunks on the device
+ * @param incarnation creation time (ms) of the device's identity file; a wiped device gets a new one
  */
 public record DeviceUsage(
-    String name, String media, Path path, long capacityBytes, long usedBytes, long freeBytes, long chunks) {}
+    String name, String media, Path path, long capacityBytes, long usedBytes, long freeBytes, long chunks, long incarnation) {}

@@ -19,6 +19,12 @@ import java.util.Optional;
  */
 public final class ChunkObjectLayout {
   public static final String ROOT = "chunks/";
+  /**
+   * Bytes of chunk data per object: 4 MiB, the last block of a version may be shorter. Large
+   * enough that a 64 MiB chunk is 16 requests, small enough that a read fetches (and verifies,
+   * see {@link ChecksummedBackend}) little more than it needs.
+   */
+  public static final int BLOCK_BYTES = 4 << 20;
 
   private ChunkObjectLayout() {}
 

@@ -50,4 +50,23 @@ public final class ChunkVersionGc {
       after = page.entries().getLast().key();
     }
   }
+
+  /** Removes every block of every version of {@code chunkId}; returns the number deleted. */
+  public static int deleteAllVersions(BlobBackend backend, long chunkId) {
+    int deleted = 0;
+    String after = "";
+    while (true) {
+      BlobPage page = backend.list(ChunkObjectLayout.chunkPrefix(chunkId), after, PAGE);
+      for (BlobInfo i : page.entries()) {
+        if (ChunkObjectLayout.parse(i.key()).isPresent()) {
+          backend.delete(i.key());
+          deleted++;
+        }
+      }
+      if (!page.truncated() || page.entries().isEmpty()) {
+        return deleted;
+      }
+      after = page.entries().getLast().key();
+    }
+  }
 }

@@ -3,45 +3,81 @@ package io.stratafs.storage.rpc;
 import io.stratafs.common.LifeCycle;
 import io.stratafs.protocol.rpc.Methods;
 import io.stratafs.protocol.rpc.RpcCall;
+import io.stratafs.protocol.rpc.RpcClient;
 import io.stratafs.protocol.rpc.RpcHandler;
 import io.stratafs.protocol.rpc.RpcServer;
+import io.stratafs.protocol.storage.CopyChunkRequest;
 import io.stratafs.protocol.storage.DeleteChunkRequest;
+import io.stratafs.protocol.storage.DeleteExternalRequest;
+import io.stratafs.protocol.storage.ReadExternalRequest;
+import io.stratafs.protocol.storage.RestoreChunkRequest;
+import io.stratafs.protocol.storage.UploadChunkRequest;
 import io.stratafs.protocol.storage.ReadChunkRequest;
 import io.stratafs.protocol.storage.StorageStatRequest;
 import io.stratafs.protocol.storage.SyncChunkRequest;
 import io.stratafs.protocol.storage.TruncateChunkRequest;
 import io.stratafs.protocol.storage.WriteChunkRequest;
 import io.stratafs.storage.chunk.ChunkStore;
+import io.stratafs.storage.external.ExternalTargets;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
- * The storage daemon's RPC endpoint: one handler class per method over a {@link ChunkStore}. Every
- * call is refused with UNAVAILABLE unless the daemon's lifecycle is RUNNING.
+ * The storage daemon's RPC endpoint: one handler class per method over a {@link ChunkStore} and
+ * the daemon's {@link ExternalTargets}. Every call is refused with UNAVAILABLE unless the daemon's
+ * lifecycle is RUNNING. Owns the RPC client that forwards writes down chains and copies chunks to
+ * other daemons.
  */
 public final class StorageService implements AutoCloseable {
   private final RpcServer server;
+  private final RpcClient peers;
 
-  private StorageService(RpcServer server) {
+  private StorageService(RpcServer server, RpcClient peers) {
     this.server = server;
+    this.peers = peers;
   }
 
   public static StorageService start(
       String storageId, ChunkStore store, InetSocketAddress bind, LifeCycle lifeCycle) {
-    RpcServer server =
-        RpcServer.builder("storage-" + storageId)
-            .bind(bind)
-            .handler(Methods.STORAGE_WRITE, WriteChunkRequest.parser(), guarded(lifeCycle, new WriteChunkHandler(store)))
-            .handler(Methods.STORAGE_READ, ReadChunkRequest.parser(), guarded(lifeCycle, new ReadChunkHandler(store)))
-            .handler(
-                Methods.STORAGE_TRUNCATE,
-                TruncateChunkRequest.parser(),
-                guarded(lifeCycle, new TruncateChunkHandler(store)))
-            .handler(Methods.STORAGE_DELETE, DeleteChunkRequest.parser(), guarded(lifeCycle, new DeleteChunkHandler(store)))
-            .handler(Methods.STORAGE_SYNC, SyncChunkRequest.parser(), guarded(lifeCycle, new SyncChunkHandler(store)))
-            .handler(Methods.STORAGE_STAT, StorageStatRequest.parser(), guarded(lifeCycle, new StatHandler(store)))
-            .build()
-            .start();
-    return new StorageService(server);
+    return start(storageId, store, new ExternalTargets(List.of()), bind, lifeCycle);
+  }
+
+  public static StorageService start(
+      String storageId, ChunkStore store, ExternalTargets externals, InetSocketAddress bind, LifeCycle lifeCycle) {
+    RpcClient peers = new RpcClient("storage-" + storageId + "-peers");
+    ChainForwarder chain = new ChainForwarder(peers);
+    RpcServer server;
+    try {
+      server =
+          RpcServer.builder("storage-" + storageId)
+              .bind(bind)
+              .handler(Methods.STORAGE_WRITE, WriteChunkRequest.parser(), guarded(lifeCycle, new WriteChunkHandler(store, chain)))
+              .handler(Methods.STORAGE_READ, ReadChunkRequest.parser(), guarded(lifeCycle, new ReadChunkHandler(store)))
+              .handler(
+                  Methods.STORAGE_TRUNCATE,
+                  TruncateChunkRequest.parser(),
+                  guarded(lifeCycle, new TruncateChunkHandler(store)))
+              .handler(Methods.STORAGE_DELETE, DeleteChunkRequest.parser(), guarded(lifeCycle, new DeleteChunkHandler(store)))
+              .handler(Methods.STORAGE_SYNC, SyncChunkRequest.parser(), guarded(lifeCycle, new SyncChunkHandler(store, chain)))
+              .handler(Methods.STORAGE_COPY, CopyChunkRequest.parser(), guarded(lifeCycle, new CopyChunkHandler(store, peers)))
+              .handler(
+                  Methods.STORAGE_UPLOAD, UploadChunkRequest.parser(), guarded(lifeCycle, new UploadChunkHandler(store, externals)))
+              .handler(
+                  Methods.STORAGE_RESTORE, RestoreChunkRequest.parser(), guarded(lifeCycle, new RestoreChunkHandler(store, externals)))
+              .handler(
+                  Methods.STORAGE_READ_EXTERNAL, ReadExternalRequest.parser(), guarded(lifeCycle, new ReadExternalHandler(externals)))
+              .handler(
+                  Methods.STORAGE_DELETE_EXTERNAL,
+                  DeleteExternalRequest.parser(),
+                  guarded(lifeCycle, new DeleteExternalHandler(externals)))
+              .handler(Methods.STORAGE_STAT, StorageStatRequest.parser(), guarded(lifeCycle, new StatHandler(store)))
+              .build()
+              .start();
+    } catch (RuntimeException e) {
+      peers.close();
+      throw e;
+    }
+    return new StorageService(server, peers);
   }
 
   private static <Req extends com.google.protobuf.Message> RpcHandler<Req> guarded(
@@ -59,5 +95,6 @@ public final class StorageService implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    peers.close();
   }
 }

@@ -1,23 +1,54 @@
 package io.stratafs.storage.rpc;
 
+import io.netty.buffer.Unpooled;
+import io.stratafs.protocol.rpc.Methods;
 import io.stratafs.protocol.rpc.RpcCall;
 import io.stratafs.protocol.rpc.RpcHandler;
 import io.stratafs.protocol.rpc.RpcReply;
 import io.stratafs.protocol.storage.StorageReply;
 import io.stratafs.protocol.storage.SyncChunkRequest;
 import io.stratafs.storage.chunk.ChunkStore;
+import java.util.List;
 
-/** storage.SyncChunk: fsync of data and checksums. */
+/**
+ * storage.SyncChunk: fsync of data and checksums, forwarded down the chain like a write; hops
+ * that did not sync (including NOT_FOUND: they lost the chunk) are in {@code failed}.
+ */
 final class SyncChunkHandler implements RpcHandler<SyncChunkRequest> {
   private final ChunkStore store;
+  private final ChainForwarder forwarder;
 
-  SyncChunkHandler(ChunkStore store) {
+  SyncChunkHandler(ChunkStore store, ChainForwarder forwarder) {
     this.store = store;
+    this.forwarder = forwarder;
   }
 
   @Override
   public RpcReply handle(RpcCall<SyncChunkRequest> call) {
-    long length = store.sync(call.request().getChunkId(), call.request().getDevice());
-    return RpcReply.of(StorageReply.newBuilder().setChunkLength(length).build());
+    SyncChunkRequest req = call.request();
+    ChainForwarder.Pending<StorageReply> next = null;
+    if (req.getDownstreamCount() > 0) {
+      SyncChunkRequest forwarded =
+          req.toBuilder()
+              .setDevice(req.getDownstream(0).getDevice())
+              .clearDownstream()
+              .addAllDownstream(ChainForwarder.rest(req.getDownstreamList()))
+              .build();
+      next =
+          forwarder.forward(
+              req.getDownstreamList(), Methods.STORAGE_SYNC, forwarded, Unpooled.EMPTY_BUFFER,
+              StorageReply.parser(), call.deadlineNanos());
+    }
+    long length;
+    try {
+      length = store.sync(req.getChunkId(), req.getDevice());
+    } catch (RuntimeException e) {
+      if (next != null) {
+        ChainForwarder.abandon(next);
+      }
+      throw e;
+    }
+    List<String> failed = next == null ? List.of() : forwarder.await(next, StorageReply::getFailedList);
+    return RpcReply.of(StorageReply.newBuilder().setChunkLength(length).addAllFailed(failed).build());
   }
 }

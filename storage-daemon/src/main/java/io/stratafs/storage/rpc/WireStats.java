@@ -18,6 +18,7 @@ public final class WireStats {
         .setFreeBytes(u.freeBytes())
         .setChunks(Math.max(0, u.chunks()))
         .setFilesystemId(FilesystemId.of(u.path()))
+        .setIncarnation(u.incarnation())
         .build();
   }
 

@@ -1,25 +1,57 @@
 package io.stratafs.storage.rpc;
 
+import io.stratafs.protocol.rpc.Methods;
 import io.stratafs.protocol.rpc.RpcCall;
 import io.stratafs.protocol.rpc.RpcHandler;
 import io.stratafs.protocol.rpc.RpcReply;
 import io.stratafs.protocol.storage.WriteChunkReply;
 import io.stratafs.protocol.storage.WriteChunkRequest;
 import io.stratafs.storage.chunk.ChunkStore;
+import java.util.List;
 
-/** storage.WriteChunk: the frame's data written at the request's offset. */
+/**
+ * storage.WriteChunk: the frame's data written at the request's offset, checked against the
+ * chunk's version, and forwarded down the chain ({@link ChainForwarder}) at the same time. The
+ * reply waits for both; downstream failures are in {@code failed}, a local failure (or a stale
+ * version anywhere in the chain) fails the call.
+ */
 final class WriteChunkHandler implements RpcHandler<WriteChunkRequest> {
   private final ChunkStore store;
+  private final ChainForwarder forwarder;
 
-  WriteChunkHandler(ChunkStore store) {
+  WriteChunkHandler(ChunkStore store, ChainForwarder forwarder) {
     this.store = store;
+    this.forwarder = forwarder;
   }
 
   @Override
   public RpcReply handle(RpcCall<WriteChunkRequest> call) {
     WriteChunkRequest req = call.request();
-    // The call's data stays valid until we return; the store writes it synchronously.
-    long length = store.write(req.getChunkId(), req.getDevice(), req.getOffset(), call.data(), req.getSync());
-    return RpcReply.of(WriteChunkReply.newBuilder().setChunkLength(length).build());
+    ChainForwarder.Pending<WriteChunkReply> next = null;
+    if (req.getDownstreamCount() > 0) {
+      WriteChunkRequest forwarded =
+          req.toBuilder()
+              .setDevice(req.getDownstream(0).getDevice())
+              .clearDownstream()
+              .addAllDownstream(ChainForwarder.rest(req.getDownstreamList()))
+              .build();
+      // Own reference and indices for the forward: the RPC layer releases call.data() when we return.
+      next =
+          forwarder.forward(
+              req.getDownstreamList(), Methods.STORAGE_WRITE, forwarded, call.data().retainedDuplicate(),
+              WriteChunkReply.parser(), call.deadlineNanos());
+    }
+    long length;
+    try {
+      length =
+          store.write(req.getChunkId(), req.getDevice(), req.getOffset(), call.data(), req.getSync(), req.getVersion());
+    } catch (RuntimeException e) {
+      if (next != null) {
+        ChainForwarder.abandon(next);
+      }
+      throw e;
+    }
+    List<String> failed = next == null ? List.of() : forwarder.await(next, WriteChunkReply::getFailedList);
+    return RpcReply.of(WriteChunkReply.newBuilder().setChunkLength(length).addAllFailed(failed).build());
   }
 }

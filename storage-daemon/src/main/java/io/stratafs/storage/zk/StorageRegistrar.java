@@ -3,11 +3,16 @@ package io.stratafs.storage.zk;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.common.ZkPaths;
+import io.stratafs.protocol.storage.ExternalTargetStat;
 import io.stratafs.protocol.storage.StorageRegistration;
 import io.stratafs.storage.chunk.ChunkStore;
+import io.stratafs.storage.external.ExternalTarget;
 import io.stratafs.storage.rpc.WireStats;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,11 +27,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes a storage daemon in ZooKeeper: the ephemeral node {@link ZkPaths#storage} holding a
  * {@link StorageRegistration}. Curator's {@link PersistentNode} recreates the node after a session
- * loss; a named scheduler thread rewrites it with fresh capacity numbers every {@link #REFRESH}.
+ * loss; a named scheduler thread rewrites it with fresh capacity numbers every {@link #REFRESH},
+ * and at once when the set of corrupt chunks changes.
  * Thread-safe; {@link #close()} deletes the node.
  */
 public final class StorageRegistrar implements AutoCloseable {
   public static final Duration REFRESH = Duration.ofSeconds(5);
+  /** Corrupt chunks published at most (the registration stays small; the rest follow once repaired). */
+  public static final int MAX_CORRUPT_CHUNKS = 1000;
   static final Duration INITIAL_CREATE_TIMEOUT = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(StorageRegistrar.class);
 
@@ -37,14 +45,22 @@ public final class StorageRegistrar implements AutoCloseable {
   private final String address;
   private final Map<String, String> labels;
   private final String path;
+  private final List<ExternalTarget> externals;
+  private final AtomicBoolean refreshQueued = new AtomicBoolean();
 
   private StorageRegistrar(
-      CuratorFramework zk, String path, ChunkStore store, String address, Map<String, String> labels) {
+      CuratorFramework zk,
+      String path,
+      ChunkStore store,
+      String address,
+      Map<String, String> labels,
+      List<ExternalTarget> externals) {
     this.zk = zk;
     this.path = path;
     this.store = store;
     this.address = address;
     this.labels = labels;
+    this.externals = List.copyOf(externals);
     this.node = new PersistentNode(zk, CreateMode.EPHEMERAL, false, path, registration());
     this.refresher =
         Executors.newSingleThreadScheduledExecutor(
@@ -63,6 +79,17 @@ public final class StorageRegistrar implements AutoCloseable {
    */
   public static StorageRegistrar start(
       String zkConnect, String fsName, ChunkStore store, String address, Map<String, String> labels) {
+    return start(zkConnect, fsName, store, address, labels, List.of());
+  }
+
+  /** As above, also publishing the daemon's external targets (URIs carry no credentials). */
+  public static StorageRegistrar start(
+      String zkConnect,
+      String fsName,
+      ChunkStore store,
+      String address,
+      Map<String, String> labels,
+      List<ExternalTarget> externals) {
     CuratorFramework zk =
         CuratorFrameworkFactory.builder()
             .connectString(zkConnect)
@@ -71,7 +98,7 @@ public final class StorageRegistrar implements AutoCloseable {
     zk.start();
     StorageRegistrar r;
     try {
-      r = new StorageRegistrar(zk, ZkPaths.storage(fsName, store.storageId()), store, address, labels);
+      r = new StorageRegistrar(zk, ZkPaths.storage(fsName, store.storageId()), store, address, labels, externals);
     } catch (RuntimeException e) {
       zk.close();
       throw e;
@@ -96,6 +123,8 @@ public final class StorageRegistrar implements AutoCloseable {
     }
     long ms = REFRESH.toMillis();
     r.refresher.scheduleWithFixedDelay(r::refresh, ms, ms, TimeUnit.MILLISECONDS);
+    // A new or repaired corrupt replica is published at once, not at the next refresh.
+    store.corruptChunks().onChange(r::refreshSoon);
     LOG.info("storage {} registered at {} (address {})", store.storageId(), r.path, address);
     return r;
   }
@@ -119,15 +148,40 @@ public final class StorageRegistrar implements AutoCloseable {
     }
   }
 
+  /** Queues one refresh on the refresher thread; changes arriving meanwhile share it. */
+  void refreshSoon() {
+    if (refreshQueued.compareAndSet(false, true)) {
+      try {
+        refresher.execute(
+            () -> {
+              refreshQueued.set(false);
+              refresh();
+            });
+      } catch (RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  /** What is published: at most {@link #MAX_CORRUPT_CHUNKS} corrupt chunks. */
+  StorageRegistration registrationProto() {
+    StorageRegistration.Builder b =
+        StorageRegistration.newBuilder()
+            .setStorageId(store.storageId())
+            .setAddress(address)
+            .putAllLabels(labels)
+            .addAllDevices(WireStats.toProto(store.usage()))
+            .setUpdatedAtMs(System.currentTimeMillis())
+            .addAllCorruptChunks(store.corruptChunks().list(MAX_CORRUPT_CHUNKS));
+    for (ExternalTarget t : externals) {
+      b.addExternals(
+          ExternalTargetStat.newBuilder().setName(t.name()).setMedia(t.media()).setUri(t.publicUri()).build());
+    }
+    return b.build();
+  }
+
   private byte[] registration() {
-    return StorageRegistration.newBuilder()
-        .setStorageId(store.storageId())
-        .setAddress(address)
-        .putAllLabels(labels)
-        .addAllDevices(WireStats.toProto(store.usage()))
-        .setUpdatedAtMs(System.currentTimeMillis())
-        .build()
-        .toByteArray();
+    return registrationProto().toByteArray();
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
+import io.stratafs.testkit.S3ProxyServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -37,10 +38,16 @@ class S3BackendTest extends BlobBackendContract {
     }
   }
 
+  /** A backend on {@code bucket} of the test server, creating the bucket. */
+  private static S3Backend backend(String bucket) {
+    server.createBucket(bucket);
+    return new S3Backend(S3Settings.of(bucket, Optional.of(server.endpoint()), true, ""), S3ProxyServer.credentials());
+  }
+
   @Override
   protected BlobBackend newBackend() {
     // A bucket per test keeps tests independent without deleting thousands of keys.
-    return server.backend("contract-" + BUCKETS.incrementAndGet());
+    return backend("contract-" + BUCKETS.incrementAndGet());
   }
 
   @Test
@@ -80,7 +87,7 @@ class S3BackendTest extends BlobBackendContract {
   @Test
   void wrongCredentialsAreAccessDeniedWithAHint() {
     String bucket = "creds-" + BUCKETS.incrementAndGet();
-    server.backend(bucket).close();
+    backend(bucket).close();
     var wrong = StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, "not-the-secret"));
     try (S3Backend b = new S3Backend(S3Settings.of(bucket, Optional.of(server.endpoint()), true, ""), wrong)) {
       assertThatThrownBy(() -> b.put("k", ByteBuffer.allocate(1)))
@@ -104,11 +111,11 @@ class S3BackendTest extends BlobBackendContract {
   @Test
   void opensFromATargetUriWithPrefixAndChecksums() {
     String bucket = "uri-" + BUCKETS.incrementAndGet();
-    server.backend(bucket).close();
+    backend(bucket).close();
     ExternalTargetUri uri =
         ExternalTargetUri.parse("s3://" + bucket + "/fs1?endpoint=" + server.endpoint() + "&path-style=true");
     try (BlobBackend b = ExternalBackends.open(uri, S3ProxyServer.credentials(), Map.of());
-        S3Backend raw = server.backend(bucket)) {
+        S3Backend raw = backend(bucket)) {
       String key = ChunkObjectLayout.key(42, 1, 0);
       b.put(key, ByteBuffer.wrap(new byte[] {1, 2, 3}));
       assertThat(bytes(b.get(key))).containsExactly(1, 2, 3);
