@@ -32,6 +32,31 @@ class StrataUsageTest {
   }
 
   @Test
+  void badExternalTargetNamesTheFlag() {
+    StrataRunner.Run r = run("storage", "--zk", "127.0.0.1:1", "--device", "ssd:/nonexistent/strata-test", "--external", "ftp://x");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--external").contains("NAME=URI");
+    StrataRunner.Run scheme = run("storage", "--zk", "127.0.0.1:1", "--device", "ssd:/nonexistent/strata-test", "--external", "a=ftp://x");
+    assertThat(scheme.exitCode()).isEqualTo(2);
+    assertThat(scheme.err()).contains("--external").contains("ftp");
+  }
+
+  @Test
+  void badScrubRateNamesTheFlag() {
+    StrataRunner.Run r = run("storage", "--zk", "127.0.0.1:1", "--device", "ssd:/nonexistent/strata-test", "--scrub-rate", "fast");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--scrub-rate").contains("fast");
+  }
+
+  @Test
+  void scrubRateAcceptsZeroAndUnits() {
+    var c = new io.stratafs.cli.daemon.StorageCommand.ScrubRate();
+    assertThat(c.convert("0")).isZero();
+    assertThat(c.convert("32MiB")).isEqualTo(32L << 20);
+    assertThat(c.convert("1G/s")).isEqualTo(1L << 30);
+  }
+
+  @Test
   void unknownOptionIsAUsageError() {
     StrataRunner.Run r = run("status", "--frobnicate");
     assertThat(r.exitCode()).isEqualTo(2);
@@ -59,6 +84,8 @@ class StrataUsageTest {
     assertThat(r.out().replaceAll("\\s+", " ")).contains("--storage").contains("default: 3").contains("default: 64M").contains("STRATA_DATA");
     StrataRunner.Run mount = run("mount", "--help");
     assertThat(mount.out().replaceAll("\\s+", " ")).contains("--attr-timeout").contains("default: 1s").contains("--workers");
+    StrataRunner.Run storage = run("storage", "--help");
+    assertThat(storage.out().replaceAll("\\s+", " ")).contains("--external=NAME=URI").contains("--scrub-rate").contains("default: 32M");
   }
 
   @Test

@@ -1,8 +1,10 @@
 package io.stratafs.cli.daemon;
 
+import io.stratafs.cli.SizeConverter;
 import io.stratafs.storage.DeviceSpec;
 import io.stratafs.storage.StorageConfig;
 import io.stratafs.storage.StorageDaemon;
+import io.stratafs.storage.external.ExternalTarget;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,6 +48,24 @@ public final class StorageCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "RPC port; 0 picks a free one, advertised in ZooKeeper (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--external", paramLabel = "NAME=URI", description = "An external target this daemon can upload chunks to and restore them from, by the name policies use: NAME=s3://bucket[/prefix][?endpoint=http://host:port&path-style=true&region=R] (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, never the URI) or NAME=nas:///absolute/dir. Repeatable. A target that is down does not stop the daemon; its calls fail until it is back.")
+  List<String> externals = new ArrayList<>();
+
+  @Option(names = "--scrub-rate", paramLabel = "BYTES/S", defaultValue = "32M", converter = ScrubRate.class, description = "How fast the background scrubber re-reads chunks to verify their checksums, e.g. 32M or 100MiB; 0 turns it off. Corrupt chunks are published for repair (default: ${DEFAULT-VALUE}).")
+  long scrubRate;
+
+  /** A byte rate: 0 (off) or a size as {@link SizeConverter} reads it, optionally ending in /s. */
+  public static final class ScrubRate implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      String v = value.trim();
+      if (v.toLowerCase(java.util.Locale.ROOT).endsWith("/s")) {
+        v = v.substring(0, v.length() - 2);
+      }
+      return v.equals("0") ? 0L : SizeConverter.parse(v);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     String storageId = id != null ? id : "storage-" + Hostnames.local();
@@ -56,13 +77,27 @@ public final class StorageCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "Invalid value for option '--device': " + e.getMessage());
       }
     }
+    List<ExternalTarget> targets = new ArrayList<>();
+    for (String e : externals) {
+      try {
+        targets.add(ExternalTarget.parse(e));
+      } catch (IllegalArgumentException ex) {
+        throw new ParameterException(spec.commandLine(), "Invalid value for option '--external': " + ex.getMessage());
+      }
+    }
+    if (targets.stream().map(ExternalTarget::name).distinct().count() != targets.size()) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--external': a target name is used twice in " + externals);
+    }
     Map<String, String> effectiveLabels = new LinkedHashMap<>(labels);
     effectiveLabels.putIfAbsent("node", Hostnames.local());
     StorageDaemon daemon =
         StorageDaemon.start(
-            new StorageConfig(storageId, specs, zk.zkConnect(), zk.fsName(), bindHost, port, effectiveLabels));
+            new StorageConfig(
+                storageId, specs, zk.zkConnect(), zk.fsName(), bindHost, port, effectiveLabels, targets, scrubRate));
     Foreground fg = new Foreground("storage " + storageId, daemon);
-    LOG.info("storage daemon {} of filesystem '{}' serving {} with devices {} labels {}", storageId, zk.fsName(), daemon.address(), devices, effectiveLabels);
+    LOG.info(
+        "storage daemon {} of filesystem '{}' serving {} with devices {} labels {} external targets {} scrub rate {}/s",
+        storageId, zk.fsName(), daemon.address(), devices, effectiveLabels, targets, scrubRate == 0 ? "off" : SizeConverter.format(scrubRate));
     fg.awaitStopped();
     return 0;
   }
