@@ -251,4 +251,26 @@ class ReplicationRpcTest {
     // The source still serves its chunk and accepts writes at the new version.
     assertThat(read(0, 19, 100)).isEqualTo(random(100, 15));
   }
+
+  @Test
+  void copyToAnotherDeviceOfTheSameDaemonDoesNotWaitForItsOwnLock() throws Exception {
+    StorageDaemon two =
+        StorageDaemon.start(
+            new StorageConfig(
+                    "s9",
+                    List.of(DeviceSpec.parse("ssd:" + dir.resolve("s9a"), "d0"), DeviceSpec.parse("hdd:" + dir.resolve("s9b"), "d1")),
+                    zk.getConnectString(), "fs1", "127.0.0.1", 0, Map.of())
+                .withScrubRate(0));
+    daemons.add(two);
+    byte[] bytes = random(5 * MIB, 16);
+    two.store().write(20, "d0", 0, Unpooled.wrappedBuffer(bytes), false);
+    ChainHop dest = ChainHop.newBuilder().setStorageId("s9").setAddress("127.0.0.1:" + two.address().getPort()).setDevice("d1").build();
+    CopyChunkRequest copy = CopyChunkRequest.newBuilder().setChunkId(20).setDevice("d0").setNewVersion(2).setDest(dest).build();
+    try (RpcResponse<StorageReply> r = call(3, Methods.STORAGE_COPY, copy, new byte[0], StorageReply.parser())) {
+      assertThat(r.body().getChunkLength()).isEqualTo(bytes.length);
+    }
+    assertThat(Files.readAllBytes(two.store().chunkPath(20, "d1"))).isEqualTo(bytes);
+    assertThat(two.store().version(20, "d1")).isEqualTo(2);
+    assertThat(two.store().version(20, "d0")).isEqualTo(2);
+  }
 }

@@ -159,16 +159,7 @@ public final class ChunkStore implements AutoCloseable {
       if (d == null) {
         return new ReadResult(alloc.directBuffer(0), 0);
       }
-      ReadResult r;
-      try {
-        r = withChunk(d, chunkId, false, "reading", false, oc -> ReadOp.run(oc, offset, length, alloc));
-      } catch (StrataException e) {
-        if (e.code() == StatusCode.CORRUPT) {
-          // Still under the lock, so a concurrent delete of the replica cannot be undone by this.
-          corrupt.add(d.name(), chunkId);
-        }
-        throw e;
-      }
+      ReadResult r = withChunk(d, chunkId, false, "reading", false, oc -> ReadOp.run(oc, offset, length, alloc));
       return r != null ? r : new ReadResult(alloc.directBuffer(0), 0);
     } finally {
       lock.unlock();
@@ -411,6 +402,12 @@ public final class ChunkStore implements AutoCloseable {
       return action.apply(oc);
     } catch (IOException e) {
       throw IoErrors.map(e, operation, d, chunkId);
+    } catch (StrataException e) {
+      if (e.code() == StatusCode.CORRUPT) {
+        // Under the chunk's lock, so a concurrent delete of the replica cannot be undone by this.
+        corrupt.add(d.name(), chunkId);
+      }
+      throw e;
     } finally {
       if (oc != null) {
         oc.release();

@@ -2,6 +2,8 @@ package io.stratafs.storage.rpc;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
 import io.stratafs.protocol.rpc.Methods;
 import io.stratafs.protocol.rpc.RpcCall;
 import io.stratafs.protocol.rpc.RpcClient;
@@ -23,7 +25,8 @@ import io.stratafs.storage.chunk.ChunkStore;
  * at {@code new_version}, and makes it durable with a final SyncChunk. A chunk this replica does
  * not hold is copied as an empty chunk (dest then holds an empty, durable chunk at
  * {@code new_version}). Replies the copied length. Any failure fails the call; dest may then hold
- * a partial copy, which the caller deletes.
+ * a partial copy, which the caller deletes. A destination on another device of this same daemon is
+ * written directly (an RPC to ourselves would wait for the lock this call holds).
  */
 final class CopyChunkHandler implements RpcHandler<CopyChunkRequest> {
   static final int PIECE_BYTES = 4 << 20;
@@ -45,6 +48,9 @@ final class CopyChunkHandler implements RpcHandler<CopyChunkRequest> {
     // Leave a quarter of the caller's time to report an error before it gives up.
     long now = System.nanoTime();
     long deadline = now + (call.deadlineNanos() - now) / 4 * 3;
+    if (dest.getStorageId().equals(store.storageId())) {
+      return RpcReply.of(StorageReply.newBuilder().setChunkLength(copyLocally(req)).build());
+    }
     long length =
         store.copy(
             chunkId, req.getDevice(), version, PIECE_BYTES,
@@ -96,5 +102,46 @@ final class CopyChunkHandler implements RpcHandler<CopyChunkRequest> {
               }
             });
     return RpcReply.of(StorageReply.newBuilder().setChunkLength(length).build());
+  }
+
+  /**
+   * A destination on another device of this daemon: written directly, on this thread, which
+   * already holds the chunk's exclusive lock (re-entrant); an RPC to ourselves would wait for it.
+   */
+  private long copyLocally(CopyChunkRequest req) {
+    long chunkId = req.getChunkId();
+    String destDevice = req.getDest().getDevice();
+    if (destDevice.isEmpty() || req.getDevice().isEmpty() || destDevice.equals(req.getDevice())) {
+      throw StrataException.of(
+          StatusCode.INVALID_ARGUMENT,
+          "copy of chunk %s from device '%s' to device '%s' of the same storage %s: name both devices, and different ones",
+          ChunkStore.hex(chunkId), req.getDevice(), destDevice, store.storageId());
+    }
+    long version = req.getNewVersion();
+    return store.copy(
+        chunkId, req.getDevice(), version, PIECE_BYTES,
+        new ChunkStore.ChunkSink() {
+          private boolean started;
+
+          private void start() {
+            if (!started) {
+              started = true;
+              store.truncate(chunkId, destDevice, 0, false);
+              store.adoptVersion(chunkId, destDevice, version);
+            }
+          }
+
+          @Override
+          public void piece(long offset, ByteBuf data) {
+            start();
+            store.write(chunkId, destDevice, offset, data, false, version);
+          }
+
+          @Override
+          public void finish(long length) {
+            start();
+            store.sync(chunkId, destDevice);
+          }
+        });
   }
 }
