@@ -35,6 +35,11 @@ import java.util.concurrent.locks.Lock;
  * of a chunk the device does not hold is NOT_FOUND: there is nothing to make durable, which means
  * the caller's writes went elsewhere or the replica was lost, and the caller must know.
  *
+ * <p>Versions (docs/adr/017): a write may carry the chunk version its writer believes in; one below
+ * the highest this replica has seen is STALE_VERSION, a higher one is adopted durably first
+ * ({@link ChunkVersions}). Corruption any operation finds is recorded in {@link #corruptChunks()}
+ * until the replica is deleted or truncated to nothing.
+ *
  * <p>Thread-safe.
  */
 public final class ChunkStore implements AutoCloseable {
