@@ -59,6 +59,7 @@ public final class MetaClient implements AutoCloseable {
   private final RpcClient rpc;
   private final CuratorFramework curator;
   private final MetaLeaderTracker leaders;
+  private final StorageDirectory storageDirectory;
   private final Object sessionLock = new Object();
   private volatile long sessionId;
   private volatile FsInfo fsInfo;
@@ -70,6 +71,7 @@ public final class MetaClient implements AutoCloseable {
     this.rpc = rpc;
     this.curator = curator;
     this.leaders = new MetaLeaderTracker(curator, settings.fsName());
+    this.storageDirectory = new StorageDirectory(curator, settings.fsName());
   }
 
   /**
@@ -111,12 +113,18 @@ public final class MetaClient implements AutoCloseable {
   private static void closeQuietly(MetaClient client, CuratorFramework curator) {
     if (client != null) {
       client.leaders.close();
+      client.storageDirectory.close();
     }
     curator.close();
   }
 
   public long sessionId() {
     return sessionId;
+  }
+
+  /** The live storage daemons' registrations, on the same ZooKeeper connection. */
+  public StorageDirectory storageDirectory() {
+    return storageDirectory;
   }
 
   /** The filesystem's parameters (chunk size...) learnt when the session opened. */
@@ -242,6 +250,7 @@ public final class MetaClient implements AutoCloseable {
       log.warn("could not close session {} ({}); the server expires it after its lease", sid, e.toString());
     }
     leaders.close();
+    storageDirectory.close();
     curator.close();
   }
 }
