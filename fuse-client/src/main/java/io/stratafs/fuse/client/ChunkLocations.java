@@ -151,7 +151,8 @@ public final class ChunkLocations {
                     .setDevice(replica.getDevice())
                     .setReason(reason)
                     .build(),
-            ChunkReply.parser());
+            ChunkReply.parser(),
+            false);
     return update(ino, reply.getChunk());
   }
 
@@ -170,7 +171,8 @@ public final class ChunkLocations {
                     .setIndex(index)
                     .setClientHost(clientHost)
                     .build(),
-            ChunkReply.parser());
+            ChunkReply.parser(),
+            false);
     return update(ino, reply.getChunk());
   }
 

@@ -140,6 +140,18 @@ public final class MetaClient implements AutoCloseable {
    * @param request builds the request for a session id (it changes when a session is re-opened)
    */
   public <R extends Message> R call(String method, LongFunction<? extends Message> request, Parser<R> parser) {
+    return call(method, request, parser, true);
+  }
+
+  /**
+   * Like {@link #call(String, LongFunction, Parser)}; with {@code retryUnavailable} false an
+   * UNAVAILABLE reply is final. For RPCs whose server answers UNAVAILABLE as a result
+   * (ExcludeReplica of a last copy, EnsureLocalReplica without an external copy): the RPC layer
+   * cannot tell that answer from an unreachable leader, and retrying it for {@code retryFor} would
+   * stall the write that asked. The price: a leader unreachable at that moment fails the call at once.
+   */
+  public <R extends Message> R call(
+      String method, LongFunction<? extends Message> request, Parser<R> parser, boolean retryUnavailable) {
     long deadline = System.nanoTime() + settings.retryFor().toNanos();
     long backoffMs = BACKOFF_START_MS;
     int reopens = 0;
@@ -153,7 +165,8 @@ public final class MetaClient implements AutoCloseable {
           reopenSession(sid);
           continue;
         }
-        boolean retryable = e.code() == StatusCode.NOT_LEADER || e.code() == StatusCode.UNAVAILABLE;
+        boolean retryable =
+            e.code() == StatusCode.NOT_LEADER || (retryUnavailable && e.code() == StatusCode.UNAVAILABLE);
         long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (!retryable || remainingMs <= 0) {
           throw e;
