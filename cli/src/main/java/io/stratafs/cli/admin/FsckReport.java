@@ -70,7 +70,7 @@ public final class FsckReport {
   }
 
   /** 0 → "0 s", 1500 → "1.5 s". */
-  static String lag(long ms) {
+  public static String lag(long ms) {
     return ms < 60_000 ? String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0) : (ms / 60_000) + " min " + (ms % 60_000) / 1000 + " s";
   }
 }
