@@ -5,10 +5,13 @@ import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.common.ZkPaths;
 import io.stratafs.protocol.meta.AllocChunksRequest;
+import io.stratafs.protocol.meta.Attr;
+import io.stratafs.protocol.meta.AttrReply;
 import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.ChunkReply;
 import io.stratafs.protocol.meta.ChunksReply;
 import io.stratafs.protocol.meta.CloseSessionRequest;
+import io.stratafs.protocol.meta.CommitWriteRequest;
 import io.stratafs.protocol.meta.EmptyReply;
 import io.stratafs.protocol.meta.EnsureLocalReplicaRequest;
 import io.stratafs.protocol.meta.ExcludeReplicaRequest;
@@ -49,26 +52,29 @@ import org.apache.zookeeper.CreateMode;
  * Real servers and a real client stack: the logic of ChunkWrites/ChunkReads is tested without
  * waiting for the storage daemon and metadata server halves of issue 4.
  */
-final class HandWrittenCluster implements AutoCloseable {
-  static final String FS = "hand";
-  static final long INO = 42;
+public final class HandWrittenCluster implements AutoCloseable {
+  public static final String FS = "hand";
+  public static final long INO = 42;
 
   final TestingServer zk;
   final CuratorFramework curator;
   final RpcServer meta;
-  final List<RpcServer> storage = new ArrayList<>();
+  public final List<RpcServer> storage = new ArrayList<>();
   final RpcClient rpc = new RpcClient("hand-client");
-  final ExecutorService recovery = Executors.newVirtualThreadPerTaskExecutor();
+  public final ExecutorService recovery = Executors.newVirtualThreadPerTaskExecutor();
   /** The one chunk the metadata side knows, as the "server" has it. */
-  volatile ChunkInfo chunk;
-  final List<ExcludeReplicaRequest> exclusions = new CopyOnWriteArrayList<>();
+  public volatile ChunkInfo chunk;
+  public final List<ExcludeReplicaRequest> exclusions = new CopyOnWriteArrayList<>();
+  public final List<CommitWriteRequest> commits = new CopyOnWriteArrayList<>();
   final List<EnsureLocalReplicaRequest> ensures = new CopyOnWriteArrayList<>();
+  /** The file's size as CommitWrite leaves it. */
+  public volatile long fileSize;
   /** Chunk the server answers EnsureLocalReplica with. */
   volatile ChunkInfo afterEnsure;
-  MetaClient metaClient;
-  ChunkLocations locations;
+  public MetaClient metaClient;
+  public ChunkLocations locations;
 
-  HandWrittenCluster() throws Exception {
+  public HandWrittenCluster() throws Exception {
     zk = new TestingServer(true);
     curator = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100));
     curator.start();
@@ -84,6 +90,12 @@ final class HandWrittenCluster implements AutoCloseable {
             .handler(Methods.META_CLOSE_SESSION, CloseSessionRequest.parser(), call -> RpcReply.of(EmptyReply.getDefaultInstance()))
             .handler(Methods.META_GET_CHUNKS, GetChunksRequest.parser(), call -> RpcReply.of(ChunksReply.newBuilder().addChunks(chunk).build()))
             .handler(Methods.META_ALLOC_CHUNKS, AllocChunksRequest.parser(), call -> RpcReply.of(ChunksReply.newBuilder().addChunks(chunk).build()))
+            .handler(Methods.META_COMMIT_WRITE, CommitWriteRequest.parser(), call -> {
+              commits.add(call.request());
+              long size = Math.max(call.request().getNewSize(), fileSize);
+              fileSize = size;
+              return RpcReply.of(AttrReply.newBuilder().setAttr(Attr.newBuilder().setIno(INO).setSize(size)).build());
+            })
             .handler(Methods.META_EXCLUDE_REPLICA, ExcludeReplicaRequest.parser(), call -> RpcReply.of(exclude(call.request())))
             .handler(Methods.META_ENSURE_LOCAL_REPLICA, EnsureLocalReplicaRequest.parser(), call -> {
               ensures.add(call.request());
@@ -122,14 +134,14 @@ final class HandWrittenCluster implements AutoCloseable {
   }
 
   /** Handlers of one storage daemon; null entries are not served. */
-  record StorageHandlers(
+  public record StorageHandlers(
       RpcHandler<WriteChunkRequest> write,
       RpcHandler<SyncChunkRequest> sync,
       RpcHandler<ReadChunkRequest> read,
       RpcHandler<ReadExternalRequest> readExternal) {}
 
   /** Starts a storage RpcServer; returns its address. */
-  String startStorage(String name, StorageHandlers h) {
+  public String startStorage(String name, StorageHandlers h) {
     RpcServer.Builder b = RpcServer.builder(name);
     if (h.write() != null) {
       b.handler(Methods.STORAGE_WRITE, WriteChunkRequest.parser(), h.write());
@@ -149,7 +161,7 @@ final class HandWrittenCluster implements AutoCloseable {
   }
 
   /** An address nothing listens on: a server started and closed again. */
-  String deadAddress() {
+  public String deadAddress() {
     RpcServer s = RpcServer.builder("dead").build().start();
     String a = address(s);
     s.close();
@@ -165,12 +177,12 @@ final class HandWrittenCluster implements AutoCloseable {
         .forPath(ZkPaths.storage(FS, reg.getStorageId()), reg.toByteArray());
   }
 
-  static Replica replica(String id, String address) {
+  public static Replica replica(String id, String address) {
     return Replica.newBuilder().setStorageId(id).setAddress(address).setDevice("d0").setMedia("nvme").setNode(id).build();
   }
 
   /** Connects the client stack (after the chunk record is set). */
-  void connect() {
+  public void connect() {
     metaClient =
         MetaClient.connect(
             rpc,
@@ -179,7 +191,7 @@ final class HandWrittenCluster implements AutoCloseable {
     locations = new ChunkLocations(metaClient);
   }
 
-  StorageClient storageClient() {
+  public StorageClient storageClient() {
     return new StorageClient(rpc, Duration.ofSeconds(3), 8);
   }
 
