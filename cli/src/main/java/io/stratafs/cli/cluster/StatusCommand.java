@@ -71,7 +71,7 @@ public final class StatusCommand implements Callable<Integer> {
         usageError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       }
       // Replication lag and health: a count without repair and without details.
-      try (MetaAdmin meta = new MetaAdmin(new ClusterTarget.Resolved(c.zk(), c.fs()), Duration.ofSeconds(10))) {
+      try (MetaAdmin meta = new MetaAdmin(new ClusterTarget.Resolved(c.zk(), c.fs()), Duration.ofSeconds(5))) {
         replication = meta.call(Methods.META_FSCK, FsckRequest.newBuilder().setRepair(false).setMaxDetails(0).build(), FsckReply.parser());
       } catch (Exception e) {
         replicationError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
