@@ -1,5 +1,7 @@
 package io.stratafs.cli;
 
+import io.stratafs.cli.admin.FsckCommand;
+import io.stratafs.cli.admin.PolicyCommand;
 import io.stratafs.cli.cluster.DownCommand;
 import io.stratafs.cli.cluster.StatusCommand;
 import io.stratafs.cli.cluster.UpCommand;
@@ -27,6 +29,7 @@ import picocli.CommandLine.ScopeType;
     description = {
       "Single machine:  strata up | strata status | strata down",
       "Several hosts:   strata zk / strata meta / strata storage / strata mount, one per host.",
+      "Administration:  strata policy set|get|list, strata fsck [--repair].",
     },
     subcommands = {
       UpCommand.class,
@@ -36,6 +39,8 @@ import picocli.CommandLine.ScopeType;
       MetaCommand.class,
       StorageCommand.class,
       MountCommand.class,
+      PolicyCommand.class,
+      FsckCommand.class,
       CommandLine.HelpCommand.class,
     },
     footer = {

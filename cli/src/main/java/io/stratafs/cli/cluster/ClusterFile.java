@@ -1,8 +1,10 @@
 package io.stratafs.cli.cluster;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.stratafs.cli.daemon.ReplicationSettings;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import java.io.IOException;
@@ -16,10 +18,20 @@ import java.util.function.UnaryOperator;
 
 /**
  * The content of {@code <data>/cluster.json}: the filesystem name, the ZooKeeper connect string,
- * the mount point, the chunk size the metadata server is started with, and every process. Written atomically (temp file + rename) so a crash never
+ * the mount point, the chunk size the metadata server is started with, every process, the
+ * external targets every storage daemon reaches and the metadata server's replication settings
+ * (absent in files written before issue 4). Written atomically (temp file + rename) so a crash never
  * leaves half a file that the next up or down cannot read.
  */
-public record ClusterFile(String fs, String zk, String mount, String chunkSize, List<ClusterProcess> processes) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ClusterFile(
+    String fs,
+    String zk,
+    String mount,
+    String chunkSize,
+    List<ClusterProcess> processes,
+    List<ExternalTarget> externals,
+    ReplicationSettings replication) {
   static final ObjectMapper JSON =
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -27,6 +39,17 @@ public record ClusterFile(String fs, String zk, String mount, String chunkSize, 
 
   public ClusterFile {
     processes = List.copyOf(processes);
+    externals = externals == null ? null : List.copyOf(externals);
+  }
+
+  /** A cluster without external targets or replication settings (as written before issue 4). */
+  public ClusterFile(String fs, String zk, String mount, String chunkSize, List<ClusterProcess> processes) {
+    this(fs, zk, mount, chunkSize, processes, null, null);
+  }
+
+  /** The external targets; none for a cluster.json written before they existed. */
+  public List<ExternalTarget> externalsOrNone() {
+    return externals == null ? List.of() : externals;
   }
 
   public static Optional<ClusterFile> readIfExists(Path file) {
@@ -67,7 +90,7 @@ public record ClusterFile(String fs, String zk, String mount, String chunkSize, 
     for (ClusterProcess p : processes) {
       copy.add(p.id().equals(id) ? update.apply(p) : p);
     }
-    return new ClusterFile(fs, zk, mount, chunkSize, copy);
+    return new ClusterFile(fs, zk, mount, chunkSize, copy, externals, replication);
   }
 
   public Optional<ClusterProcess> process(String id) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * zk/                   ZooKeeper snapshots and log
  * meta-1/               the metadata server's RocksDB
  * storage-I/d0/         the chunks of storage daemon I
+ * external/             the default external target (nas://DIR/external) of every storage daemon
  * mnt/                  the default mount point
  * </pre>
  */
@@ -42,6 +43,10 @@ public record ClusterLayout(Path dataDir) {
 
   public Path storageDevice(String id) {
     return dataDir.resolve(id).resolve("d0");
+  }
+
+  public Path defaultExternal() {
+    return dataDir.resolve("external");
   }
 
   public Path defaultMount() {

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * One process of the embedded cluster as written in cluster.json. {@code pid} is null while the
- * process is stopped; {@code devices} is set for storage daemons, {@code leader} for metadata
- * servers.
+ * process is stopped; {@code devices}, {@code labels} (failure domains: node=node-I) and {@code
+ * externals} (NAME=URI) are set for storage daemons and reused when one is restarted, {@code
+ * leader} for metadata servers.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClusterProcess(
@@ -17,11 +18,20 @@ public record ClusterProcess(
     Map<String, Integer> ports,
     String log,
     List<String> devices,
-    Boolean leader) {
+    Boolean leader,
+    Map<String, String> labels,
+    List<String> externals) {
 
   public ClusterProcess {
     ports = ports == null ? Map.of() : Map.copyOf(ports);
     devices = devices == null ? null : List.copyOf(devices);
+    labels = labels == null ? null : Map.copyOf(labels);
+    externals = externals == null ? null : List.copyOf(externals);
+  }
+
+  /** A process without labels or external targets (not a storage daemon, or an older cluster.json). */
+  public ClusterProcess(String role, String id, Long pid, Map<String, Integer> ports, String log, List<String> devices, Boolean leader) {
+    this(role, id, pid, ports, log, devices, leader, null, null);
   }
 
   public Role roleEnum() {
@@ -29,14 +39,14 @@ public record ClusterProcess(
   }
 
   public ClusterProcess withPid(Long newPid) {
-    return new ClusterProcess(role, id, newPid, ports, log, devices, leader);
+    return new ClusterProcess(role, id, newPid, ports, log, devices, leader, labels, externals);
   }
 
   public ClusterProcess withPorts(Map<String, Integer> newPorts) {
-    return new ClusterProcess(role, id, pid, newPorts, log, devices, leader);
+    return new ClusterProcess(role, id, pid, newPorts, log, devices, leader, labels, externals);
   }
 
   public ClusterProcess withLeader(Boolean newLeader) {
-    return new ClusterProcess(role, id, pid, ports, log, devices, newLeader);
+    return new ClusterProcess(role, id, pid, ports, log, devices, newLeader, labels, externals);
   }
 }

@@ -120,13 +120,24 @@ final class ClusterStarter {
         args.addAll(List.of("meta", "--zk", cluster.zk(), "--fs", cluster.fs(), "--id", p.id()));
         args.addAll(List.of("--data", layout.metaDir(p.id()).toString(), "--bind", "127.0.0.1", "--port", ports.get("rpc").toString()));
         args.addAll(List.of("--chunk-size", cluster.chunkSize()));
+        if (cluster.replication() != null) {
+          args.addAll(cluster.replication().toArgs());
+        }
       }
       case STORAGE -> {
         args.addAll(List.of("storage", "--zk", cluster.zk(), "--fs", cluster.fs(), "--id", p.id()));
         for (String device : p.devices()) {
           args.addAll(List.of("--device", device));
         }
-        args.addAll(List.of("--label", "node=" + Hostnames.local(), "--bind", "127.0.0.1", "--port", ports.get("rpc").toString()));
+        // A cluster.json from before labels were recorded: every daemon is this host, as it was.
+        Map<String, String> labels = p.labels() != null ? p.labels() : Map.of("node", Hostnames.local());
+        for (Map.Entry<String, String> l : new java.util.TreeMap<>(labels).entrySet()) {
+          args.addAll(List.of("--label", l.getKey() + "=" + l.getValue()));
+        }
+        for (String external : p.externals() == null ? List.<String>of() : p.externals()) {
+          args.addAll(List.of("--external", external));
+        }
+        args.addAll(List.of("--bind", "127.0.0.1", "--port", ports.get("rpc").toString()));
       }
       case MOUNT -> args.addAll(List.of("mount", "--zk", cluster.zk(), "--fs", cluster.fs(), cluster.mount()));
     }

@@ -3,9 +3,16 @@ package io.stratafs.cli.cluster;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stratafs.cli.ClientLogs;
+import io.stratafs.cli.admin.ClusterTarget;
+import io.stratafs.cli.admin.FsckReport;
+import io.stratafs.cli.admin.MetaAdmin;
+import io.stratafs.protocol.meta.FsckReply;
+import io.stratafs.protocol.meta.FsckRequest;
+import io.stratafs.protocol.rpc.Methods;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -21,7 +28,7 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "Show each process of the embedded cluster (role, id, pid, alive, ports, log) and the filesystem usage reported by the metadata leader.")
+    description = "Show each process of the embedded cluster (role, id, pid, alive, ports, log), the filesystem usage reported by the metadata leader, the external targets and the replication lag (chunks behind on external targets and the oldest one's age, from a fsck count without repair).")
 public final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -52,20 +59,32 @@ public final class StatusCommand implements Callable<Integer> {
     boolean zkAlive = c.processes().stream().anyMatch(p -> p.roleEnum() == Role.ZK && ProcessProbe.isStrataProcess(p.pid()));
     FsUsage usage = null;
     String usageError = null;
+    FsckReply replication = null;
+    String replicationError = null;
     if (!zkAlive) {
       usageError = "ZooKeeper is not running";
+      replicationError = usageError;
     } else {
       try (ClusterZk zk = new ClusterZk(c.zk(), c.fs())) {
         usage = FsUsage.query(zk);
       } catch (Exception e) {
         usageError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       }
+      // Replication lag and health: a count without repair and without details.
+      try (MetaAdmin meta = new MetaAdmin(new ClusterTarget.Resolved(c.zk(), c.fs()), Duration.ofSeconds(5))) {
+        replication = meta.call(Methods.META_FSCK, FsckRequest.newBuilder().setRepair(false).setMaxDetails(0).build(), FsckReply.parser());
+      } catch (Exception e) {
+        replicationError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      }
     }
     boolean mounted = MountCleanup.isMounted(Path.of(c.mount()));
     if (json) {
-      out.println(ClusterFile.JSON.writeValueAsString(toJson(layout, c, mounted, usage, usageError)));
+      ObjectNode o = toJson(layout, c, mounted, usage, usageError);
+      addReplication(o, c, replication, replicationError);
+      out.println(ClusterFile.JSON.writeValueAsString(o));
     } else {
       printTable(out, layout, c, mounted, usage, usageError);
+      printReplication(out, c, replication, replicationError);
     }
     out.flush();
     return 0;
@@ -111,6 +130,39 @@ public final class StatusCommand implements Callable<Integer> {
       out.println("usage: unreachable (" + usageError + ")");
     }
     out.println("data: " + layout.dataDir());
+  }
+
+  static void addReplication(ObjectNode o, ClusterFile c, FsckReply r, String error) {
+    ArrayNode externals = o.putArray("externals");
+    for (ExternalTarget t : c.externalsOrNone()) {
+      externals.addObject().put("name", t.name()).put("uri", t.uri());
+    }
+    if (r != null) {
+      ObjectNode n = o.putObject("replication");
+      n.put("pending_uploads", r.getPendingUploads());
+      n.put("max_external_lag_ms", r.getMaxExternalLagMs());
+      n.put("chunks", r.getChunks());
+      n.put("under_replicated", r.getUnderReplicated());
+      n.put("lost", r.getLost());
+      n.put("corrupt", r.getCorrupt());
+    } else {
+      o.putNull("replication");
+      o.put("replicationError", "unreachable: " + error);
+    }
+  }
+
+  static void printReplication(PrintWriter out, ClusterFile c, FsckReply r, String error) {
+    for (ExternalTarget t : c.externalsOrNone()) {
+      out.println("external " + t.name() + ": " + t.uri());
+    }
+    if (r == null) {
+      out.println("replication: unreachable (" + error + ")");
+      return;
+    }
+    out.println(
+        "replication: " + r.getPendingUploads() + " chunks behind on external targets (oldest " + FsckReport.lag(r.getMaxExternalLagMs()) + "); "
+            + r.getUnderReplicated() + " under-replicated, " + r.getLost() + " lost, " + r.getCorrupt() + " corrupt of " + r.getChunks() + " chunks"
+            + (FsckReport.healthy(r) ? "" : " (details: strata fsck)"));
   }
 
   private static String ports(Map<String, Integer> ports) {

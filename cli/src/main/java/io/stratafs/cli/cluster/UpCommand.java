@@ -3,6 +3,7 @@ package io.stratafs.cli.cluster;
 import io.stratafs.cli.ClientLogs;
 import io.stratafs.cli.DurationConverter;
 import io.stratafs.cli.SizeConverter;
+import io.stratafs.cli.daemon.ReplicationSettings;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.common.ZkPaths;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
           + "storage daemons over directories of the data directory, and the FUSE mount, each its "
           + "own background process with a log in DIR/logs. Processes and ports: DIR/cluster.json.",
       "If it is already running, nothing changes; processes that have stopped are restarted. "
-          + "Options other than --data apply when the cluster is first created.",
+          + "Options other than --data apply when the cluster is first created; cluster.json keeps them "
+          + "(devices, labels node=node-I, external targets, replication settings) for restarts.",
     })
 public final class UpCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -60,6 +62,18 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "60s", description = "How long to wait for each process to become ready (default: ${DEFAULT-VALUE}).")
   Duration readyTimeout;
 
+  @Option(names = "--external", paramLabel = "[NAME=]URI", description = "An external target every storage daemon reaches: s3://bucket[/prefix][?endpoint=http://host:port&path-style=true] or nas:///abs/dir; repeatable; unnamed ones are ext1, ext2... (default: nas://DIR/external, so the default policy hybrid has its external copy).")
+  List<String> externals = new ArrayList<>();
+
+  @Option(names = "--heal-grace", paramLabel = "DURATION", description = "Passed to the metadata server: how long a storage daemon may be gone before its replicas are re-created (default: the server's, 30s).")
+  String healGrace;
+
+  @Option(names = "--upload-delay", paramLabel = "DURATION", description = "Passed to the metadata server: how long a written chunk waits before its external upload (default: the server's, 2s).")
+  String uploadDelay;
+
+  @Option(names = "--policy", paramLabel = "NAME=DEF", description = "Passed to the metadata server: an extra storage policy, e.g. fast3=3xnvme; repeatable.")
+  List<String> policies = new ArrayList<>();
+
   @Override
   public Integer call() throws IOException {
     if (storageDaemons < 1 || storageDaemons > 64) {
@@ -69,6 +83,18 @@ public final class UpCommand implements Callable<Integer> {
       ZkPaths.root(fs);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid value for option '--fs': " + e.getMessage());
+    }
+    List<ExternalTarget> targets;
+    ReplicationSettings replication;
+    try {
+      targets = ExternalTarget.parseAll(externals);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--external': " + e.getMessage());
+    }
+    try {
+      replication = ReplicationSettings.of(healGrace, uploadDelay, policies);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     ClientLogs.quietZooKeeperClient();
     PrintWriter out = spec.commandLine().getOut();
@@ -97,7 +123,7 @@ public final class UpCommand implements Callable<Integer> {
         }
       }
       default -> {
-        cluster = newCluster(layout);
+        cluster = newCluster(layout, targets, replication);
         toStart = cluster.processes();
         cluster.write(layout.clusterJson());
         out.println("starting StrataFS in " + layout.dataDir());
@@ -109,7 +135,7 @@ public final class UpCommand implements Callable<Integer> {
     return 0;
   }
 
-  private ClusterFile newCluster(ClusterLayout layout) {
+  private ClusterFile newCluster(ClusterLayout layout, List<ExternalTarget> given, ReplicationSettings replication) throws IOException {
     OptionalInt kept = ClusterProperties.zkPort(layout.properties());
     int zkPort = kept.isPresent() ? kept.getAsInt() : FreePort.pick();
     if (kept.isEmpty()) {
@@ -119,15 +145,25 @@ public final class UpCommand implements Callable<Integer> {
     if (mountPoint.startsWith(layout.dataDir()) && !mountPoint.getParent().equals(layout.dataDir())) {
       throw new StrataException(StatusCode.INVALID_ARGUMENT, "mount point " + mountPoint + " must not be inside a daemon's directory of " + layout.dataDir());
     }
+    List<ExternalTarget> targets = given;
+    if (targets.isEmpty()) {
+      // DESIGN: an external tier out of the box (a directory), so the default policy works.
+      Files.createDirectories(layout.defaultExternal());
+      targets = List.of(new ExternalTarget("ext1", "nas://" + layout.defaultExternal()));
+    }
+    List<String> externalFlags = targets.stream().map(ExternalTarget::flagValue).toList();
     List<ClusterProcess> processes = new ArrayList<>();
     processes.add(process(layout, Role.ZK, "zk-1", Map.of("client", zkPort), null));
     processes.add(process(layout, Role.META, "meta-1", Map.of(), null));
     for (int i = 1; i <= storageDaemons; i++) {
       String id = "storage-" + i;
-      processes.add(process(layout, Role.STORAGE, id, Map.of(), List.of("nvme:" + layout.storageDevice(id))));
+      // One machine, but distinct failure domains: replicas of a chunk go to different daemons.
+      processes.add(
+          new ClusterProcess(
+              Role.STORAGE.key(), id, null, Map.of(), layout.logFile(id).toString(), List.of("nvme:" + layout.storageDevice(id)), null, Map.of("node", "node-" + i), externalFlags));
     }
     processes.add(process(layout, Role.MOUNT, "mount-1", Map.of(), null));
-    return new ClusterFile(fs, "127.0.0.1:" + zkPort, mountPoint.toString(), SizeConverter.format(chunkSizeBytes), processes);
+    return new ClusterFile(fs, "127.0.0.1:" + zkPort, mountPoint.toString(), SizeConverter.format(chunkSizeBytes), processes, targets, replication);
   }
 
   private static ClusterProcess process(ClusterLayout layout, Role role, String id, Map<String, Integer> ports, List<String> devices) {
@@ -139,6 +175,9 @@ public final class UpCommand implements Callable<Integer> {
     out.println();
     out.println("StrataFS is up: filesystem '" + c.fs() + "' mounted at " + c.mount());
     out.println("  ZooKeeper " + c.zk() + ", 1 metadata server, " + storage + (storage == 1 ? " storage daemon" : " storage daemons") + "; logs in " + layout.logs());
+    for (ExternalTarget t : c.externalsOrNone()) {
+      out.println("  external target " + t.name() + ": " + t.uri());
+    }
     out.println("  strata status   # processes and usage (cluster.json: " + layout.clusterJson() + ")");
     out.println("  strata down     # unmount and stop everything; data stays in " + layout.dataDir());
     out.flush();

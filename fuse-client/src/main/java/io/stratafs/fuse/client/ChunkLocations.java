@@ -5,8 +5,12 @@ import io.stratafs.common.StrataException;
 import io.stratafs.protocol.meta.AllocChunksRequest;
 import io.stratafs.protocol.meta.Caller;
 import io.stratafs.protocol.meta.ChunkInfo;
+import io.stratafs.protocol.meta.ChunkReply;
 import io.stratafs.protocol.meta.ChunksReply;
+import io.stratafs.protocol.meta.EnsureLocalReplicaRequest;
+import io.stratafs.protocol.meta.ExcludeReplicaRequest;
 import io.stratafs.protocol.meta.GetChunksRequest;
+import io.stratafs.protocol.meta.Replica;
 import io.stratafs.protocol.rpc.Methods;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,7 +26,9 @@ import java.util.function.LongFunction;
  * Where each chunk of a file lives, cached per inode. Lookups fetch a window of {@link #WINDOW}
  * chunk indexes with one GetChunks, so sequential I/O costs one metadata call per window; a chunk
  * absent from a fetched window is a hole. Writers allocate through {@link #allocate}. Entries are
- * dropped by {@link #invalidate} (on open, for close-to-open consistency, and on truncate).
+ * dropped by {@link #invalidate} (on open, for close-to-open consistency, and on truncate). The
+ * placement changes a client asks for (excluding a replica it could not use, restoring a local
+ * replica of a chunk that has none) go through here too, so the cache holds the server's answer.
  * Thread-safe; two threads may fetch the same window at once, which is harmless.
  */
 public final class ChunkLocations {
@@ -122,6 +128,74 @@ public final class ChunkLocations {
       }
     }
     return result;
+  }
+
+  /**
+   * meta.ExcludeReplica: the client could not use {@code replica} of {@code chunk} (as the client
+   * saw it, with its version). Returns the chunk as the server has it now, and caches it.
+   *
+   * @throws StrataException UNAVAILABLE when the replica is the chunk's last copy (the server keeps it)
+   */
+  public ChunkInfo exclude(LongFunction<Caller> caller, long ino, ChunkInfo chunk, Replica replica, String reason) {
+    ChunkReply reply =
+        meta.call(
+            Methods.META_EXCLUDE_REPLICA,
+            sid ->
+                ExcludeReplicaRequest.newBuilder()
+                    .setCaller(caller.apply(sid))
+                    .setIno(ino)
+                    .setIndex(chunk.getIndex())
+                    .setChunkId(chunk.getChunkId())
+                    .setVersion(chunk.getVersion())
+                    .setStorageId(replica.getStorageId())
+                    .setDevice(replica.getDevice())
+                    .setReason(reason)
+                    .build(),
+            ChunkReply.parser(),
+            false);
+    return update(ino, reply.getChunk());
+  }
+
+  /**
+   * meta.EnsureLocalReplica: a writer found the chunk without a local replica; the server restores
+   * one from the current external copy. Returns (and caches) the chunk with it.
+   */
+  public ChunkInfo ensureLocal(LongFunction<Caller> caller, String clientHost, long ino, long index) {
+    ChunkReply reply =
+        meta.call(
+            Methods.META_ENSURE_LOCAL_REPLICA,
+            sid ->
+                EnsureLocalReplicaRequest.newBuilder()
+                    .setCaller(caller.apply(sid))
+                    .setIno(ino)
+                    .setIndex(index)
+                    .setClientHost(clientHost)
+                    .build(),
+            ChunkReply.parser(),
+            false);
+    return update(ino, reply.getChunk());
+  }
+
+  /**
+   * The chunk at {@code index} as the server has it now (the cached view was stale), allocating it
+   * if it no longer exists (a truncate removed it while a write was on its way).
+   */
+  public ChunkInfo refetch(LongFunction<Caller> caller, String clientHost, long ino, long index) {
+    invalidate(ino);
+    return allocate(caller, clientHost, ino, List.of(index)).get(index);
+  }
+
+  /** Caches {@code chunk} (a newer view from the server) and returns it. */
+  public ChunkInfo update(long ino, ChunkInfo chunk) {
+    InodeChunks target = byInode.computeIfAbsent(ino, k -> new InodeChunks());
+    synchronized (target) {
+      ChunkInfo known = target.chunks.get(chunk.getIndex());
+      // Two threads may report the same chunk: keep the newest view.
+      if (known == null || known.getChunkId() != chunk.getChunkId() || known.getVersion() <= chunk.getVersion()) {
+        target.chunks.put(chunk.getIndex(), chunk);
+      }
+    }
+    return chunk;
   }
 
   /** Forgets everything known about {@code ino}'s chunks. */

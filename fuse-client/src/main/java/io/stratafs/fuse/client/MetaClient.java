@@ -59,6 +59,7 @@ public final class MetaClient implements AutoCloseable {
   private final RpcClient rpc;
   private final CuratorFramework curator;
   private final MetaLeaderTracker leaders;
+  private final StorageDirectory storageDirectory;
   private final Object sessionLock = new Object();
   private volatile long sessionId;
   private volatile FsInfo fsInfo;
@@ -70,6 +71,7 @@ public final class MetaClient implements AutoCloseable {
     this.rpc = rpc;
     this.curator = curator;
     this.leaders = new MetaLeaderTracker(curator, settings.fsName());
+    this.storageDirectory = new StorageDirectory(curator, settings.fsName());
   }
 
   /**
@@ -111,12 +113,18 @@ public final class MetaClient implements AutoCloseable {
   private static void closeQuietly(MetaClient client, CuratorFramework curator) {
     if (client != null) {
       client.leaders.close();
+      client.storageDirectory.close();
     }
     curator.close();
   }
 
   public long sessionId() {
     return sessionId;
+  }
+
+  /** The live storage daemons' registrations, on the same ZooKeeper connection. */
+  public StorageDirectory storageDirectory() {
+    return storageDirectory;
   }
 
   /** The filesystem's parameters (chunk size...) learnt when the session opened. */
@@ -132,6 +140,18 @@ public final class MetaClient implements AutoCloseable {
    * @param request builds the request for a session id (it changes when a session is re-opened)
    */
   public <R extends Message> R call(String method, LongFunction<? extends Message> request, Parser<R> parser) {
+    return call(method, request, parser, true);
+  }
+
+  /**
+   * Like {@link #call(String, LongFunction, Parser)}; with {@code retryUnavailable} false an
+   * UNAVAILABLE reply is final. For RPCs whose server answers UNAVAILABLE as a result
+   * (ExcludeReplica of a last copy, EnsureLocalReplica without an external copy): the RPC layer
+   * cannot tell that answer from an unreachable leader, and retrying it for {@code retryFor} would
+   * stall the write that asked. The price: a leader unreachable at that moment fails the call at once.
+   */
+  public <R extends Message> R call(
+      String method, LongFunction<? extends Message> request, Parser<R> parser, boolean retryUnavailable) {
     long deadline = System.nanoTime() + settings.retryFor().toNanos();
     long backoffMs = BACKOFF_START_MS;
     int reopens = 0;
@@ -145,7 +165,8 @@ public final class MetaClient implements AutoCloseable {
           reopenSession(sid);
           continue;
         }
-        boolean retryable = e.code() == StatusCode.NOT_LEADER || e.code() == StatusCode.UNAVAILABLE;
+        boolean retryable =
+            e.code() == StatusCode.NOT_LEADER || (retryUnavailable && e.code() == StatusCode.UNAVAILABLE);
         long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (!retryable || remainingMs <= 0) {
           throw e;
@@ -242,6 +263,7 @@ public final class MetaClient implements AutoCloseable {
       log.warn("could not close session {} ({}); the server expires it after its lease", sid, e.toString());
     }
     leaders.close();
+    storageDirectory.close();
     curator.close();
   }
 }

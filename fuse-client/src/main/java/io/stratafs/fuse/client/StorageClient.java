@@ -5,32 +5,35 @@ import io.netty.buffer.Unpooled;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.protocol.meta.ChunkInfo;
+import io.stratafs.protocol.meta.ExternalCopy;
 import io.stratafs.protocol.meta.Replica;
 import io.stratafs.protocol.rpc.Methods;
 import io.stratafs.protocol.rpc.RpcClient;
+import io.stratafs.protocol.rpc.RpcResponse;
+import io.stratafs.protocol.storage.ChainHop;
 import io.stratafs.protocol.storage.ReadChunkReply;
 import io.stratafs.protocol.storage.ReadChunkRequest;
+import io.stratafs.protocol.storage.ReadExternalRequest;
 import io.stratafs.protocol.storage.StorageReply;
 import io.stratafs.protocol.storage.SyncChunkRequest;
 import io.stratafs.protocol.storage.WriteChunkReply;
 import io.stratafs.protocol.storage.WriteChunkRequest;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Reads, writes and syncs byte ranges of chunks on storage daemons. Writes go to the head of the
- * chunk's replica chain (the daemons replicate along it); reads go to the first replica and fall
- * back to the next ones when a replica cannot be reached. At most {@code maxInFlight} calls are
- * outstanding at once, so a large flush cannot flood the daemons. Thread-safe.
+ * Single storage RPCs, one attempt each: a chain write or sync entering at a chunk's head replica,
+ * a read from one replica, a read of an external copy through one daemon. What to do when one
+ * fails (exclude the replica, try the next one) is {@link ChunkWrites}' and {@link ChunkReads}'
+ * business. At most {@code maxInFlight} calls are outstanding at once, so a large flush cannot
+ * flood the daemons. Thread-safe.
  */
 public final class StorageClient {
-  private static final Logger log = LoggerFactory.getLogger(StorageClient.class);
-
   private final RpcClient rpc;
   private final Duration timeout;
   private final Semaphore inFlight;
@@ -43,10 +46,18 @@ public final class StorageClient {
 
   /**
    * Writes {@code data} (ownership passes here; it is released when sent) at {@code offset} of the
-   * chunk. With {@code sync} the daemon fsyncs the chunk before replying.
+   * chunk, entering the chain at {@code replicas[0]} with the rest as downstream hops. With {@code
+   * sync} every replica fsyncs the chunk before replying. The reply's {@code failed} lists the
+   * downstream replicas that did not take the write.
    */
-  public CompletableFuture<Void> write(ChunkInfo chunk, long offset, ByteBuf data, boolean sync) {
-    Replica head = head(chunk);
+  public CompletableFuture<WriteChunkReply> write(ChunkInfo chunk, long offset, ByteBuf data, boolean sync) {
+    Replica head;
+    try {
+      head = head(chunk);
+    } catch (StrataException e) {
+      data.release();
+      throw e;
+    }
     WriteChunkRequest req =
         WriteChunkRequest.newBuilder()
             .setChunkId(chunk.getChunkId())
@@ -54,19 +65,24 @@ public final class StorageClient {
             .setDevice(head.getDevice())
             .setOffset(offset)
             .setSync(sync)
+            .addAllDownstream(downstream(chunk))
             .build();
     acquire(data);
     return bounded(
         () ->
             rpc.call(RpcClient.parseAddress(head.getAddress()), Methods.STORAGE_WRITE, req, data, WriteChunkReply.parser(), timeout)
-                .thenAccept(response -> response.close()));
+                .thenApply(StorageClient::bodyOf));
   }
 
-  /** Makes everything written to the chunk durable on its head replica (and down the chain). */
-  public CompletableFuture<Void> sync(ChunkInfo chunk) {
+  /** Makes everything written to the chunk durable on every replica of its chain. */
+  public CompletableFuture<StorageReply> sync(ChunkInfo chunk) {
     Replica head = head(chunk);
     SyncChunkRequest req =
-        SyncChunkRequest.newBuilder().setChunkId(chunk.getChunkId()).setDevice(head.getDevice()).build();
+        SyncChunkRequest.newBuilder()
+            .setChunkId(chunk.getChunkId())
+            .setDevice(head.getDevice())
+            .addAllDownstream(downstream(chunk))
+            .build();
     acquire(null);
     return bounded(
         () ->
@@ -77,24 +93,18 @@ public final class StorageClient {
                     Unpooled.EMPTY_BUFFER,
                     StorageReply.parser(),
                     timeout)
-                .thenAccept(response -> response.close()));
+                .thenApply(StorageClient::bodyOf));
   }
 
   /**
-   * Reads {@code dst.remaining()} bytes at {@code offset} of the chunk into {@code dst} (from its
-   * position; the position is not moved). Completes with the number of bytes the chunk had there:
-   * fewer than asked means the chunk's data ends (the rest is a hole the caller zero-fills).
+   * Reads {@code dst.remaining()} bytes at {@code offset} of the chunk from one replica into
+   * {@code dst} (from its position; the position is not moved). Completes with the number of
+   * bytes the chunk had there: fewer than asked means the chunk's data ends (the rest is a hole).
+   *
+   * @param holdPermit whether to wait for an in-flight permit; fallbacks run on event-loop threads,
+   *     which must never block waiting for one (they are rare, so the bound barely moves)
    */
-  public CompletableFuture<Integer> read(ChunkInfo chunk, long offset, ByteBuffer dst) {
-    if (chunk.getReplicasCount() == 0) {
-      return CompletableFuture.failedFuture(noReplica(chunk));
-    }
-    acquire(null);
-    return readFrom(chunk, 0, offset, dst);
-  }
-
-  private CompletableFuture<Integer> readFrom(ChunkInfo chunk, int replicaIndex, long offset, ByteBuffer dst) {
-    Replica replica = chunk.getReplicas(replicaIndex);
+  public CompletableFuture<Integer> read(ChunkInfo chunk, Replica replica, long offset, ByteBuffer dst, boolean holdPermit) {
     ReadChunkRequest req =
         ReadChunkRequest.newBuilder()
             .setChunkId(chunk.getChunkId())
@@ -102,49 +112,79 @@ public final class StorageClient {
             .setOffset(offset)
             .setLength(dst.remaining())
             .build();
-    // Only the first attempt holds a permit: fallbacks start on an event-loop thread, which must
-    // never block waiting for one (they are rare, so the bound barely moves).
-    Supplier<CompletableFuture<Integer>> attempt = () ->
-        rpc.call(
-                RpcClient.parseAddress(replica.getAddress()),
-                Methods.STORAGE_READ,
-                req,
-                Unpooled.EMPTY_BUFFER,
-                ReadChunkReply.parser(),
-                timeout)
-            .thenApply(
-                response -> {
-                  try (response) {
-                    ByteBuf data = response.data();
-                    int n = Math.min(data.readableBytes(), dst.remaining());
-                    ByteBuffer target = dst.duplicate();
-                    target.limit(target.position() + n);
-                    data.getBytes(data.readerIndex(), target);
-                    return n;
-                  }
-                });
-    CompletableFuture<Integer> copied = replicaIndex == 0 ? bounded(attempt) : attempt.get();
-    if (replicaIndex + 1 >= chunk.getReplicasCount()) {
-      return copied;
+    return maybeBounded(
+        holdPermit,
+        () ->
+            rpc.call(
+                    RpcClient.parseAddress(replica.getAddress()),
+                    Methods.STORAGE_READ,
+                    req,
+                    Unpooled.EMPTY_BUFFER,
+                    ReadChunkReply.parser(),
+                    timeout)
+                .thenApply(response -> copyInto(response, dst)));
+  }
+
+  /**
+   * Reads from the external copy {@code copy} of the chunk through the daemon at {@code address}
+   * (which has the target configured). Same contract as {@link #read}.
+   */
+  public CompletableFuture<Integer> readExternal(
+      String address, ChunkInfo chunk, ExternalCopy copy, long offset, ByteBuffer dst, boolean holdPermit) {
+    ReadExternalRequest req =
+        ReadExternalRequest.newBuilder()
+            .setChunkId(chunk.getChunkId())
+            .setTarget(copy.getTarget())
+            .setGeneration(copy.getGeneration())
+            .setLength(copy.getLength())
+            .setOffset(offset)
+            .setReadLength(dst.remaining())
+            .build();
+    return maybeBounded(
+        holdPermit,
+        () ->
+            rpc.call(
+                    RpcClient.parseAddress(address),
+                    Methods.STORAGE_READ_EXTERNAL,
+                    req,
+                    Unpooled.EMPTY_BUFFER,
+                    ReadChunkReply.parser(),
+                    timeout)
+                .thenApply(response -> copyInto(response, dst)));
+  }
+
+  private static int copyInto(RpcResponse<ReadChunkReply> response, ByteBuffer dst) {
+    try (response) {
+      ByteBuf data = response.data();
+      int n = Math.min(data.readableBytes(), dst.remaining());
+      ByteBuffer target = dst.duplicate();
+      target.limit(target.position() + n);
+      data.getBytes(data.readerIndex(), target);
+      return n;
     }
-    return copied
-        .handle(
-            (n, err) -> {
-              if (err == null) {
-                return CompletableFuture.completedFuture(n);
-              }
-              StatusCode code = StrataException.codeOf(err);
-              if (code != StatusCode.UNAVAILABLE && code != StatusCode.TIMED_OUT && code != StatusCode.CORRUPT) {
-                return CompletableFuture.<Integer>failedFuture(err);
-              }
-              log.warn(
-                  "reading chunk {} from {} failed ({}); trying the next replica",
-                  chunk.getChunkId(),
-                  replica.getAddress(),
-                  err.toString());
-              return readFrom(chunk, replicaIndex + 1, offset, dst);
-            })
-        .thenCompose(f -> f);
+  }
+
+  private static <T extends com.google.protobuf.Message> T bodyOf(RpcResponse<T> response) {
+    try (response) {
+      return response.body();
+    }
+  }
+
+  private static List<ChainHop> downstream(ChunkInfo chunk) {
+    List<ChainHop> hops = new ArrayList<>();
+    for (int i = 1; i < chunk.getReplicasCount(); i++) {
+      Replica r = chunk.getReplicas(i);
+      hops.add(ChainHop.newBuilder().setStorageId(r.getStorageId()).setAddress(r.getAddress()).setDevice(r.getDevice()).build());
+    }
+    return hops;
+  }
+
+  private <T> CompletableFuture<T> maybeBounded(boolean holdPermit, Supplier<CompletableFuture<T>> call) {
+    if (!holdPermit) {
+      return call.get();
+    }
+    acquire(null);
+    return bounded(call);
   }
 
   /** Starts a call holding one in-flight permit (already acquired) and gives it back when done. */
@@ -173,16 +213,12 @@ public final class StorageClient {
 
   private static Replica head(ChunkInfo chunk) {
     if (chunk.getReplicasCount() == 0) {
-      throw noReplica(chunk);
+      throw StrataException.of(
+          StatusCode.UNAVAILABLE,
+          "chunk %d (index %d) has no local replica; check that storage daemons are registered",
+          chunk.getChunkId(),
+          chunk.getIndex());
     }
     return chunk.getReplicas(0);
-  }
-
-  private static StrataException noReplica(ChunkInfo chunk) {
-    return StrataException.of(
-        StatusCode.UNAVAILABLE,
-        "chunk %d (index %d) has no replica; check that storage daemons are registered",
-        chunk.getChunkId(),
-        chunk.getIndex());
   }
 }

@@ -253,6 +253,26 @@ public final class FuseMount implements AutoCloseable {
     }
   }
 
+  /**
+   * The StrataFS mount point holding {@code realPath} (symlinks already resolved): the deepest
+   * mount containing it, if that is a StrataFS mount (type fuse.strata, or plain fuse where the
+   * kernel lacks subtypes). Empty when the path is on another filesystem.
+   */
+  public static Optional<Path> strataMountContaining(Path realPath) {
+    Path path = realPath.toAbsolutePath().normalize();
+    MountTable.Entry deepest = null;
+    for (MountTable.Entry e : MountTable.read(MountTable.SELF)) {
+      Path mp = Path.of(e.mountPoint());
+      if (path.startsWith(mp) && (deepest == null || mp.getNameCount() >= Path.of(deepest.mountPoint()).getNameCount())) {
+        deepest = e;
+      }
+    }
+    if (deepest == null || !(deepest.fsType().equals(FS_TYPE) || deepest.fsType().equals(FALLBACK_FS_TYPE))) {
+      return Optional.empty();
+    }
+    return Optional.of(Path.of(deepest.mountPoint()));
+  }
+
   /** Whether a FUSE filesystem is mounted at {@code mountPoint}. */
   public static boolean isMounted(Path mountPoint) {
     return MountTable.find(MountTable.read(MountTable.SELF), mountPoint)

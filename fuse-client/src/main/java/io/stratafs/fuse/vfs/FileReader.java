@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
 
 /**
- * Reads file bytes: the stored chunks (one ReadChunk per chunk touched, in parallel; holes and
+ * Reads file bytes: the stored chunks (one read per chunk touched, in parallel, falling back across
+ * replicas and external copies ({@link io.stratafs.fuse.client.ChunkReads}); holes and
  * bytes past a chunk's data read as zeros) with this client's buffered writes laid on top. The
  * buffered bytes are captured before the storage reads so a flush finishing meanwhile cannot hide
  * them. Thread-safe (stateless).
@@ -49,7 +50,7 @@ final class FileReader {
       if (chunk == null) {
         zero(part, 0);
       } else {
-        reads.add(io.storage().read(chunk, s.offsetInChunk(), part).thenAccept(n -> zero(part, n)));
+        reads.add(io.reads().read(caller, file.ino, chunk, s.offsetInChunk(), part).thenAccept(n -> zero(part, n)));
       }
     }
     Futures.awaitAll(reads);

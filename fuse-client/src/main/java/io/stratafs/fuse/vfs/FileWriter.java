@@ -9,6 +9,7 @@ import io.stratafs.protocol.meta.AttrReply;
 import io.stratafs.protocol.meta.Caller;
 import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.CommitWriteRequest;
+import io.stratafs.protocol.meta.ExternalCopy;
 import io.stratafs.protocol.rpc.Methods;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -24,8 +25,11 @@ import java.util.concurrent.Semaphore;
 import java.util.function.LongFunction;
 
 /**
- * Buffers one file's writes and flushes them: AllocChunks for the chunks touched, WriteChunk RPCs
- * in parallel (one per run of adjacent bytes), then CommitWrite with the new size.
+ * Buffers one file's writes and flushes them: AllocChunks for the chunks touched, chain writes in
+ * parallel (one per run of adjacent bytes, {@link io.stratafs.fuse.client.ChunkWrites}), then
+ * CommitWrite with the new size and the chunks with external copies written since the last commit
+ * ({@code written_chunks}). fsync of a file with sync external copies commits with {@code
+ * sync_external}, never deferred, so the upload is done when fsync returns.
  *
  * <p>A flush moves the buffer aside ({@code flushing}) so writes continue into a fresh one; reads
  * overlay both. When the buffer fills, the write that filled it hands it to a <em>background</em>
@@ -63,6 +67,17 @@ final class FileWriter {
   private DirtyBuffer flushing;
   /** Chunk indexes written without sync since the last fsync: fsync must sync them. */
   private final Set<Long> unsyncedChunks = new HashSet<>();
+  /**
+   * Chunks with external copies written since the last successful CommitWrite: the next commit
+   * lists them in written_chunks so their external copies fall behind (dirty_seq). Kept across a
+   * skipped (fdatasync) or failed commit. Guarded by the permit.
+   */
+  private final Set<Long> uncommittedChunks = new TreeSet<>();
+  /**
+   * Chunks with a sync external copy written since the last CommitWrite(sync_external): fsync must
+   * upload them before returning. Guarded by the permit.
+   */
+  private final Set<Long> syncExternalOwed = new TreeSet<>();
 
   FileWriter(long ino, IoServices io, long limitBytes, AtomicLong serverSize) {
     this.ino = ino;
@@ -149,6 +164,10 @@ final class FileWriter {
       synchronized (this) {
         dirty.truncate(size);
       }
+      // Chunks past the new end are gone (the server marks what truncation changes dirty itself).
+      long firstGone = (size + io.chunkSize() - 1) / io.chunkSize();
+      uncommittedChunks.removeIf(i -> i >= firstGone);
+      syncExternalOwed.removeIf(i -> i >= firstGone);
     } finally {
       flushPermit.release();
     }
@@ -243,8 +262,10 @@ final class FileWriter {
   private Set<Long> writeOut(
       LongFunction<Caller> caller, DirtyBuffer batch, boolean sync, boolean datasync) {
     if (batch.isEmpty()) {
-      if (commitOwed && !datasync) {
-        commit(caller, 0);
+      if (sync && !syncExternalOwed.isEmpty()) {
+        commit(caller, 0, true); // an earlier flush wrote them: fsync still owes their upload
+      } else if (commitOwed && !datasync) {
+        commit(caller, 0, false);
       }
       return Set.of();
     }
@@ -254,22 +275,48 @@ final class FileWriter {
       indexes.add(r.chunkIndex());
     }
     Map<Long, ChunkInfo> chunks = io.chunks().allocate(caller, io.clientHost(), ino, indexes);
-    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    List<CompletableFuture<ChunkInfo>> writes = new ArrayList<>();
     for (DirtyBuffer.Run r : runs) {
-      writes.add(io.storage().write(chunks.get(r.chunkIndex()), r.offsetInChunk(), toByteBuf(r), sync));
+      writes.add(io.writes().write(caller, ino, chunks.get(r.chunkIndex()), r.offsetInChunk(), toByteBuf(r), sync));
     }
     Futures.awaitAll(writes);
+    for (CompletableFuture<ChunkInfo> w : writes) {
+      noteWritten(w.join());
+    }
     long newSize = batch.end();
-    if (datasync && newSize <= serverSize.get()) {
-      commitOwed = true; // only mtime would change: the next flush commits it
+    boolean uploadNow = sync && !syncExternalOwed.isEmpty();
+    if (datasync && !uploadNow && newSize <= serverSize.get()) {
+      commitOwed = true; // only mtime (and dirty marks) would change: the next flush commits them
     } else {
-      commit(caller, newSize);
+      commit(caller, newSize, uploadNow);
     }
     return indexes;
   }
 
-  /** CommitWrite: the size becomes max(size, newSize), mtime now; durable when it returns. */
-  private void commit(LongFunction<Caller> caller, long newSize) {
+  /** Remembers a written chunk whose external copies the next commit must mark behind. */
+  private void noteWritten(ChunkInfo chunk) {
+    if (chunk.getExternalsCount() == 0) {
+      return;
+    }
+    uncommittedChunks.add(chunk.getIndex());
+    for (ExternalCopy e : chunk.getExternalsList()) {
+      if (e.getSync()) {
+        syncExternalOwed.add(chunk.getIndex());
+      }
+    }
+  }
+
+  /**
+   * CommitWrite: the size becomes max(size, newSize), mtime now, the written chunks' external
+   * copies fall behind; with {@code syncExternal} the server uploads the chunks of sync external
+   * copies before replying. Durable when it returns.
+   */
+  private void commit(LongFunction<Caller> caller, long newSize, boolean syncExternal) {
+    Set<Long> written = new TreeSet<>(uncommittedChunks);
+    if (syncExternal) {
+      written.addAll(syncExternalOwed);
+    }
+    Set<Long> uploaded = syncExternal ? new TreeSet<>(syncExternalOwed) : Set.of();
     AttrReply committed =
         io.meta()
             .call(
@@ -279,11 +326,15 @@ final class FileWriter {
                         .setCaller(caller.apply(sid))
                         .setIno(ino)
                         .setNewSize(newSize)
+                        .addAllWrittenChunks(written)
+                        .setSyncExternal(syncExternal)
                         .build(),
                 AttrReply.parser());
     long size = committed.hasAttr() ? Math.max(committed.getAttr().getSize(), newSize) : newSize;
     serverSize.accumulateAndGet(size, Math::max);
     commitOwed = false;
+    uncommittedChunks.removeAll(written);
+    syncExternalOwed.removeAll(uploaded);
   }
 
   private void syncChunks(LongFunction<Caller> caller, Set<Long> indexes) {
@@ -291,9 +342,9 @@ final class FileWriter {
       return;
     }
     Map<Long, ChunkInfo> chunks = io.chunks().allocate(caller, io.clientHost(), ino, indexes);
-    List<CompletableFuture<Void>> syncs = new ArrayList<>();
+    List<CompletableFuture<ChunkInfo>> syncs = new ArrayList<>();
     for (long i : indexes) {
-      syncs.add(io.storage().sync(chunks.get(i)));
+      syncs.add(io.writes().sync(caller, ino, chunks.get(i)));
     }
     Futures.awaitAll(syncs);
   }

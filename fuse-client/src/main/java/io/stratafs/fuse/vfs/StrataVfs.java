@@ -4,7 +4,10 @@ import com.google.protobuf.ByteString;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.fuse.client.ChunkLocations;
+import io.stratafs.fuse.client.ChunkReads;
+import io.stratafs.fuse.client.ChunkWrites;
 import io.stratafs.fuse.client.MetaClient;
+import io.stratafs.fuse.client.ReplicaOrder;
 import io.stratafs.fuse.client.StorageClient;
 import io.stratafs.protocol.meta.AccessRequest;
 import io.stratafs.protocol.meta.Attr;
@@ -76,6 +79,7 @@ public final class StrataVfs implements Vfs {
   private final RpcClient rpc;
   private final MetaClient meta;
   private final ExecutorService background;
+  private final ExecutorService recovery;
   private final IoServices io;
   private final FileReader reader;
   private final OpenFiles openFiles;
@@ -89,13 +93,21 @@ public final class StrataVfs implements Vfs {
     this.rpc = rpc;
     this.meta = meta;
     this.background = background;
+    // Write and read recovery make blocking metadata calls; they start from RPC callbacks, so
+    // they run on virtual threads of their own rather than on an event loop or the I/O pool.
+    this.recovery = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("strata-recovery-", 0).factory());
+    StorageClient storage = new StorageClient(rpc, cfg.rpcTimeout(), cfg.ioThreads());
+    ChunkLocations chunks = new ChunkLocations(meta);
+    String host = StrataVfsConfig.hostName();
     this.io =
         new IoServices(
             meta,
-            new StorageClient(rpc, cfg.rpcTimeout(), cfg.ioThreads()),
-            new ChunkLocations(meta),
+            storage,
+            new ChunkWrites(storage, chunks, host, recovery),
+            new ChunkReads(storage, chunks, new ReplicaOrder(host), meta.storageDirectory(), recovery),
+            chunks,
             meta.fsInfo().getChunkSize(),
-            StrataVfsConfig.hostName(),
+            host,
             background);
     this.reader = new FileReader(io);
     AtomicLong handles = new AtomicLong();
@@ -601,6 +613,7 @@ public final class StrataVfs implements Vfs {
       }
     }
     background.shutdownNow();
+    recovery.shutdownNow();
     meta.close();
     rpc.close();
   }

@@ -33,7 +33,7 @@ final class WholeFileSync {
     for (long i = 0; i < chunks; i++) {
       ChunkInfo chunk = io.chunks().lookup(caller, file.ino, i);
       if (chunk != null && chunk.getReplicasCount() > 0) {
-        syncs.add(io.storage().sync(chunk).exceptionally(WholeFileSync::neverWritten));
+        syncs.add(io.writes().sync(caller, file.ino, chunk).thenApply(c -> (Void) null).exceptionally(WholeFileSync::neverWritten));
       }
     }
     Futures.awaitAll(syncs);

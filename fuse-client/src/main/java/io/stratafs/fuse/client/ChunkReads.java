@@ -1,0 +1,157 @@
+package io.stratafs.fuse.client;
+
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
+import io.stratafs.protocol.meta.Caller;
+import io.stratafs.protocol.meta.ChunkInfo;
+import io.stratafs.protocol.meta.ExternalCopy;
+import io.stratafs.protocol.meta.Replica;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a range of a chunk from the first source that answers (docs/adr/017): the local replicas,
+ * same host first, then each <em>current</em> external copy ({@code generation > 0} and {@code
+ * uploaded_seq == dirty_seq}) through any live daemon that reaches its target. A replica that is
+ * unreachable, times out or fails is skipped; one with a checksum mismatch (CORRUPT) is also
+ * reported to the metadata server (meta.ExcludeReplica, reason "corrupt") in the background. When
+ * no source answers the read fails with UNAVAILABLE (EIO): never zeros. Thread-safe.
+ */
+public final class ChunkReads {
+  private static final Logger log = LoggerFactory.getLogger(ChunkReads.class);
+
+  private final StorageClient storage;
+  private final ChunkLocations chunks;
+  private final ReplicaOrder order;
+  private final StorageDirectory directory;
+  private final Executor background;
+
+  /**
+   * @param directory where external targets are reachable; null = read local replicas only
+   * @param background runs the best-effort exclusion of corrupt replicas (blocking calls)
+   */
+  public ChunkReads(
+      StorageClient storage, ChunkLocations chunks, ReplicaOrder order, StorageDirectory directory, Executor background) {
+    this.storage = storage;
+    this.chunks = chunks;
+    this.order = order;
+    this.directory = directory;
+    this.background = background;
+  }
+
+  /** One place to read from: a replica, or an external copy through a daemon. */
+  private record Source(Replica replica, ExternalCopy external, String address) {
+    String describe() {
+      return replica != null
+          ? "replica " + replica.getStorageId() + "/" + replica.getDevice() + " at " + replica.getAddress()
+          : "external copy on " + external.getTarget() + " (generation " + external.getGeneration() + ") via " + address;
+    }
+  }
+
+  /**
+   * Reads {@code dst.remaining()} bytes at {@code offset} of {@code chunk} (of inode {@code ino})
+   * into {@code dst} from its position (not moved); completes with the bytes the chunk had there.
+   */
+  public CompletableFuture<Integer> read(LongFunction<Caller> caller, long ino, ChunkInfo chunk, long offset, ByteBuffer dst) {
+    List<Source> sources = sources(chunk);
+    if (sources.isEmpty()) {
+      return CompletableFuture.failedFuture(unreadable(ino, chunk, "it has no local replica and no current external copy"));
+    }
+    return readFrom(caller, ino, chunk, sources, 0, offset, dst);
+  }
+
+  private List<Source> sources(ChunkInfo chunk) {
+    List<Source> out = new ArrayList<>();
+    for (Replica r : order.forRead(chunk.getReplicasList())) {
+      out.add(new Source(r, null, r.getAddress()));
+    }
+    if (directory != null) {
+      for (ExternalCopy e : chunk.getExternalsList()) {
+        if (e.getGeneration() > 0 && e.getUploadedSeq() == chunk.getDirtySeq()) {
+          for (String address : directory.daemonsFor(e.getTarget(), chunk)) {
+            out.add(new Source(null, e, address));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private CompletableFuture<Integer> readFrom(
+      LongFunction<Caller> caller, long ino, ChunkInfo chunk, List<Source> sources, int i, long offset, ByteBuffer dst) {
+    Source s = sources.get(i);
+    // Only the first attempt waits for an in-flight permit: fallbacks start on event-loop threads.
+    boolean first = i == 0;
+    CompletableFuture<Integer> attempt;
+    try {
+      attempt =
+          s.replica() != null
+              ? storage.read(chunk, s.replica(), offset, dst, first)
+              : storage.readExternal(s.address(), chunk, s.external(), offset, dst, first);
+    } catch (RuntimeException e) {
+      attempt = CompletableFuture.failedFuture(e);
+    }
+    return attempt
+        .handle(
+            (n, err) -> {
+              if (err == null) {
+                return CompletableFuture.completedFuture(n);
+              }
+              StatusCode code = StrataException.codeOf(err);
+              if (!worthAnotherSource(code)) {
+                return CompletableFuture.<Integer>failedFuture(err);
+              }
+              String cause = Futures.rethrow(err).getMessage();
+              if (code == StatusCode.CORRUPT && s.replica() != null) {
+                reportCorrupt(caller, ino, chunk, s.replica());
+              }
+              if (i + 1 >= sources.size()) {
+                return CompletableFuture.<Integer>failedFuture(
+                    unreadable(ino, chunk, "all " + sources.size() + " sources failed; last: " + s.describe() + ": " + cause));
+              }
+              log.warn("reading chunk {} from {} failed ({}); trying the next source", chunk.getChunkId(), s.describe(), cause);
+              return readFrom(caller, ino, chunk, sources, i + 1, offset, dst);
+            })
+        .thenCompose(f -> f);
+  }
+
+  private static boolean worthAnotherSource(StatusCode code) {
+    return code == StatusCode.UNAVAILABLE
+        || code == StatusCode.TIMED_OUT
+        || code == StatusCode.CORRUPT
+        || code == StatusCode.NOT_FOUND
+        || code == StatusCode.IO_ERROR;
+  }
+
+  /** Best effort: the healer finds the corrupt copy anyway through the scrubber. */
+  private void reportCorrupt(LongFunction<Caller> caller, long ino, ChunkInfo chunk, Replica replica) {
+    try {
+      background.execute(
+          () -> {
+            try {
+              chunks.exclude(caller, ino, chunk, replica, "corrupt");
+              log.warn("excluded corrupt replica {} of chunk {} of inode {}", replica.getStorageId(), chunk.getChunkId(), ino);
+            } catch (RuntimeException e) {
+              log.warn("could not report corrupt replica {} of chunk {}: {}", replica.getStorageId(), chunk.getChunkId(), e.toString());
+            }
+          });
+    } catch (RuntimeException e) {
+      log.warn("could not report corrupt replica {} of chunk {}: {}", replica.getStorageId(), chunk.getChunkId(), e.toString());
+    }
+  }
+
+  private static StrataException unreadable(long ino, ChunkInfo chunk, String why) {
+    return StrataException.of(
+        StatusCode.UNAVAILABLE,
+        "chunk %d of inode %d has no readable replica: %s",
+        chunk.getIndex(),
+        ino,
+        why);
+  }
+}

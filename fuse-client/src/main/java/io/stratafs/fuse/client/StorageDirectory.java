@@ -1,0 +1,85 @@
+package io.stratafs.fuse.client;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.stratafs.common.ZkPaths;
+import io.stratafs.protocol.meta.ChunkInfo;
+import io.stratafs.protocol.meta.Replica;
+import io.stratafs.protocol.storage.ExternalTargetStat;
+import io.stratafs.protocol.storage.StorageRegistration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which storage daemons can read an external target for this client (storage.ReadExternal): the
+ * live daemons' ZooKeeper registrations ({@link ZkPaths#storageDir}) list the targets each one
+ * reaches. A client never holds backend credentials, so an external copy is read through one of
+ * them. Thread-safe: the cache is updated by Curator's event thread and read by callers.
+ */
+public final class StorageDirectory implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StorageDirectory.class);
+
+  private final String dir;
+  private final CuratorCache cache;
+
+  public StorageDirectory(CuratorFramework curator, String fsName) {
+    this.dir = ZkPaths.storageDir(fsName);
+    this.cache = CuratorCache.build(curator, dir);
+    cache.start();
+  }
+
+  /**
+   * Addresses of daemons that have {@code target} configured, those already serving a replica of
+   * {@code chunk} (a connection exists) first.
+   */
+  public List<String> daemonsFor(String target, ChunkInfo chunk) {
+    Set<String> withReplica = new LinkedHashSet<>();
+    for (Replica r : chunk.getReplicasList()) {
+      withReplica.add(r.getAddress());
+    }
+    List<String> first = new ArrayList<>();
+    List<String> rest = new ArrayList<>();
+    for (StorageRegistration reg : registrations()) {
+      if (reaches(reg, target)) {
+        (withReplica.contains(reg.getAddress()) ? first : rest).add(reg.getAddress());
+      }
+    }
+    first.addAll(rest);
+    return first;
+  }
+
+  private static boolean reaches(StorageRegistration reg, String target) {
+    for (ExternalTargetStat t : reg.getExternalsList()) {
+      if (t.getName().equals(target)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private List<StorageRegistration> registrations() {
+    List<StorageRegistration> out = new ArrayList<>();
+    for (ChildData node : cache.stream().toList()) {
+      if (node.getPath().equals(dir) || node.getData() == null || node.getData().length == 0) {
+        continue;
+      }
+      try {
+        out.add(StorageRegistration.parseFrom(node.getData()));
+      } catch (InvalidProtocolBufferException e) {
+        log.warn("unreadable StorageRegistration at {}: {}", node.getPath(), e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    cache.close();
+  }
+}
