@@ -27,6 +27,8 @@ public final class BlobDaemons implements StorageRpc {
   public final Map<String, byte[]> external = new ConcurrentHashMap<>();
   /** Runs inside upload after the objects are stored and before it returns (to race a commit). */
   public volatile Consumer<Long> duringUpload = id -> {};
+  /** Runs inside copy after the bytes are copied and before it returns (to race a commit). */
+  public volatile Consumer<Long> duringCopy = id -> {};
 
   public static String localKey(Replica r, long chunkId) {
     return r.getStorageId() + "/" + r.getDevice() + "/" + chunkId;
@@ -73,6 +75,7 @@ public final class BlobDaemons implements StorageRpc {
     versions.put(localKey(source, chunkId), newVersion);
     local.put(localKey(dest, chunkId), data.clone());
     versions.put(localKey(dest, chunkId), newVersion);
+    duringCopy.accept(chunkId);
     return data.length;
   }
 
