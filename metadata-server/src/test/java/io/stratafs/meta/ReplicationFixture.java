@@ -16,12 +16,17 @@ public final class ReplicationFixture implements AutoCloseable {
       ReplicationConfig.DEFAULTS.withUploadDelayMs(200).withMissingGraceMs(2_000);
 
   public final MetaFixture f;
+  /** Root in a real session, so files created by {@link #file} stay open until {@link #release}. */
+  public final Caller caller;
 
   public ReplicationFixture(Path dir) {
     f = MetaFixture.rocks(dir, CONFIG);
     for (String id : new String[] {"a", "b", "c"}) {
       f.storages.add(reg(id, 0));
     }
+    long session = f.svc.openSession(OpenSessionRequest.newBuilder().setClientName("test").setHost("h1").build())
+        .getSessionId();
+    caller = ROOT_CALLER.toBuilder().setSessionId(session).build();
   }
 
   public static io.stratafs.protocol.storage.StorageRegistration reg(String id, long incarnationBump) {
@@ -41,7 +46,7 @@ public final class ReplicationFixture implements AutoCloseable {
 
   /** A file with {@code policy} whose chunk 0 is allocated (writer on h1) and holds {@code data} on every replica. */
   public long file(String name, String policy, byte[] data) {
-    long ino = f.create(ROOT, name).getIno();
+    long ino = f.create(caller, ROOT, name, 0644).getIno();
     f.svc.setPolicy(SetPolicyRequest.newBuilder().setCaller(ROOT_CALLER).setIno(ino).setPolicy(policy).build());
     ChunkInfo c = f.svc.allocChunks(AllocChunksRequest.newBuilder().setCaller(ROOT_CALLER).setIno(ino).addIndexes(0)
         .setClientHost("h1").build()).getChunks(0);
@@ -57,7 +62,7 @@ public final class ReplicationFixture implements AutoCloseable {
   }
 
   public void release(long ino) {
-    f.svc.release(ReleaseRequest.newBuilder().setCaller(ROOT_CALLER).setIno(ino).build());
+    f.svc.release(ReleaseRequest.newBuilder().setCaller(caller).setIno(ino).build());
   }
 
   public ChunkInfo chunk(long ino) {
