@@ -89,14 +89,15 @@ public final class Healer {
 
   private void heal(ChunkKey key, ChunkInfo c, StoragePolicy policy, ReplicaHealth.Snapshot snap, Placement placement,
       int[] counts) {
-    c = dropBad(key, c, snap, counts);
+    List<Replica> dropped = new ArrayList<>();
+    c = dropBad(key, c, snap, counts, dropped);
     if (c == null) {
       return;
     }
     int want = policy.localReplicas();
     List<Set<Media>> missing = Placement.missingLocal(policy, c.getReplicasList());
     for (Set<Media> media : missing.subList(0, Math.max(0, Math.min(missing.size(), want - c.getReplicasCount())))) {
-      ChunkInfo next = add(key, c, media, snap, placement, counts);
+      ChunkInfo next = add(key, c, media, snap, placement, dropped);
       if (next == null) {
         break;
       }
@@ -112,7 +113,8 @@ public final class Healer {
   }
 
   /** Removes replicas that are gone, wiped or corrupt; returns the chunk as it is now, or null to skip it. */
-  private ChunkInfo dropBad(ChunkKey key, ChunkInfo c, ReplicaHealth.Snapshot snap, int[] counts) {
+  private ChunkInfo dropBad(
+      ChunkKey key, ChunkInfo c, ReplicaHealth.Snapshot snap, int[] counts, List<Replica> dropped) {
     List<Replica> keep = new ArrayList<>();
     List<Replica> corrupt = new ArrayList<>();
     boolean anyLive = false;
@@ -141,6 +143,7 @@ public final class Healer {
       return null;
     }
     counts[0] += c.getReplicasCount() - keep.size();
+    dropped.addAll(c.getReplicasList().stream().filter(r -> !keep.contains(r)).toList());
     for (Replica r : corrupt) {
       deleteQuietly(r, c.getChunkId());
     }
@@ -149,9 +152,15 @@ public final class Healer {
     return updated;
   }
 
-  /** Adds one replica of {@code media}; returns the updated chunk, or null when it could not. */
+  /**
+   * Adds one replica of {@code media}; returns the updated chunk, or null when it could not. Daemons
+   * whose copy was just dropped ({@code avoid}) are not chosen this pass: a corrupt or wiped device
+   * is the last place to put the data back; the next pass may use it again.
+   */
   private ChunkInfo add(ChunkKey key, ChunkInfo c, Set<Media> media, ReplicaHealth.Snapshot snap, Placement placement,
-      int[] counts) {
+      List<Replica> avoid) {
+    List<Replica> taken = new ArrayList<>(c.getReplicasList());
+    taken.addAll(avoid);
     long newVersion = c.getVersion() + 1;
     Replica source = null;
     for (Replica r : c.getReplicasList()) {
@@ -162,7 +171,7 @@ public final class Healer {
     }
     Replica dest;
     if (source != null) {
-      List<Replica> to = placement.placeMore(media, "", c.getReplicasList(), 1, null);
+      List<Replica> to = placement.placeMore(media, "", taken, 1, null);
       if (to.isEmpty()) {
         return null;
       }
@@ -173,7 +182,7 @@ public final class Healer {
       if (ext == null) {
         return null;
       }
-      List<Replica> to = placement.placeMore(media, "", c.getReplicasList(), 1, ext.getTarget());
+      List<Replica> to = placement.placeMore(media, "", taken, 1, ext.getTarget());
       if (to.isEmpty()) {
         return null;
       }
