@@ -162,9 +162,14 @@ public final class MetaService {
     gate.checkLeader();
     if ((r.getValid() & SetAttrField.SET_SIZE_VALUE) != 0) {
       // Cut the straddling chunk on its replicas first, so a later extension exposes zeros.
+      long cut = Truncation.cutChunkIndex(ctx, r.getSize());
+      if (cut >= 0 && Truncation.needsLocalReplica(Tx.readOnly(store), r.getIno(), r.getSize(), cut)) {
+        // A cold chunk whose staging replica is gone: bring one back to cut (the external copy is immutable).
+        ensureLocalReplica(EnsureLocalReplicaRequest.newBuilder().setCaller(r.getCaller()).setIno(r.getIno())
+            .setIndex(cut).build());
+      }
       Truncation.cutStraddlingChunk(ctx, Tx.readOnly(store), r.getIno(), r.getSize());
       AttrReply reply = write(tx -> SetAttrOp.run(ctx, tx, r));
-      long cut = Truncation.cutChunkIndex(ctx, r.getSize());
       if (cut >= 0) {
         replicator.markDirty(r.getIno(), cut);
       }

@@ -38,6 +38,16 @@ public final class Truncation {
     }
   }
 
+  /** Whether shrinking to {@code newSize} cuts chunk {@code index} and it has no local replica (cold, uploaded). */
+  public static boolean needsLocalReplica(Tx tx, long ino, long newSize, long index) {
+    InodeRecord r = tx.inodeOrNull(ino);
+    if (r == null || newSize >= r.size()) {
+      return false;
+    }
+    byte[] v = tx.get(Cf.CHUNKS, chunkKey(ino, index));
+    return v != null && decodeChunk(v).getReplicasCount() == 0;
+  }
+
   /** The chunk holding the new end, if it straddles it (else -1): its external copies are now behind. */
   public static long cutChunkIndex(MetaContext ctx, long newSize) {
     return newSize % ctx.chunkSize() == 0 ? -1 : newSize / ctx.chunkSize();

@@ -163,6 +163,22 @@ class ExternalReplicatorTest {
   }
 
   @Test
+  void truncatingAColdChunkWithoutLocalReplicaRestoresOneFirst() {
+    long ino = r.file("f", "cold", new byte[] {1, 2, 3, 4});
+    r.commit(ino, 4, false);
+    r.release(ino);
+    rep.runOnce(true);
+    assertThat(r.chunk(ino).getReplicasList()).isEmpty();
+    r.f.setattr(ROOT_CALLER, ino, SetAttrField.SET_SIZE_VALUE, SetAttrRequest.newBuilder().setSize(2));
+    ChunkInfo c = r.chunk(ino);
+    assertThat(c.getReplicasCount()).isEqualTo(1);
+    assertThat(r.f.daemons.get(c.getReplicas(0), c.getChunkId())).containsExactly(1, 2);
+    assertThat(c.getDirtySeq()).isEqualTo(2);
+    rep.runOnce(true);
+    assertThat(r.chunk(ino).getExternals(0).getLength()).isEqualTo(2);
+  }
+
+  @Test
   void ensureLocalReplicaRefusesWhenTheDataIsLost() {
     long ino = r.file("f", "hybrid", new byte[] {1});
     ChunkInfo c = r.chunk(ino);
