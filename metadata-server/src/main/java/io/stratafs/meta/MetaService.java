@@ -13,6 +13,12 @@ import io.stratafs.meta.locks.LockManager;
 import io.stratafs.meta.locks.LockOwner;
 import io.stratafs.meta.locks.LockRange;
 import io.stratafs.meta.ops.*;
+import io.stratafs.meta.policy.Policies;
+import io.stratafs.meta.replication.ExternalReplicator;
+import io.stratafs.meta.replication.Fsck;
+import io.stratafs.meta.replication.Healer;
+import io.stratafs.meta.replication.ReplicaHealth;
+import io.stratafs.meta.replication.ReplicationConfig;
 import io.stratafs.meta.schema.InodeRecord;
 import io.stratafs.meta.storage.ReplicaAddresses;
 import io.stratafs.meta.storage.StorageRpc;
@@ -39,13 +45,23 @@ public final class MetaService {
       StorageRpc storageRpc,
       LongSupplier wallNanos,
       LongSupplier monoNanos,
-      LeaderGate gate) {}
+      LeaderGate gate,
+      ReplicationConfig replication) {
+    /** With the default replication settings. */
+    public Setup(String fsName, long chunkSize, StorageView storage, StorageRpc storageRpc, LongSupplier wallNanos,
+        LongSupplier monoNanos, LeaderGate gate) {
+      this(fsName, chunkSize, storage, storageRpc, wallNanos, monoNanos, gate, ReplicationConfig.DEFAULTS);
+    }
+  }
 
   private final KvStore store;
   private final Journal journal;
   private final MetaContext ctx;
   private final LeaderGate gate;
   private final LockManager locks;
+  private final ExternalReplicator replicator;
+  private final Healer healer;
+  private final Fsck fsck;
 
   /** Longest a blocking SetLk parks before answering "not yet" (the client asks again). */
   static final long MAX_LOCK_PARK_NANOS = 10_000_000_000L;
@@ -65,14 +81,31 @@ public final class MetaService {
             new IdAllocator(store, "next_session", 1, 64),
             setup.storage(),
             setup.storageRpc(),
-            new Sessions());
+            new Sessions(),
+            new Policies(setup.replication().policyDefinitions()));
     this.locks = new LockManager(ctx.sessions()::isLive);
+    LongSupplier wallMs = ctx::nowMs;
+    ReplicaHealth health = new ReplicaHealth(setup.replication().missingGraceMs());
+    this.replicator =
+        new ExternalReplicator(store, journal, ctx.storageRpc(), ctx.storage(), ctx.policies(), setup.replication(), wallMs);
+    this.healer = new Healer(store, journal, ctx.storageRpc(), ctx.storage(), ctx.policies(), health, wallMs);
+    this.fsck = new Fsck(store, ctx.storage(), ctx.policies(), health, healer, replicator, setup.replication(), wallMs);
     createRootIfMissing();
     restoreSessions();
   }
 
   public MetaContext context() {
     return ctx;
+  }
+
+  /** The leader's external uploader (run by MetadataServer's background schedule). */
+  public ExternalReplicator replicator() {
+    return replicator;
+  }
+
+  /** The leader's replica healer (run by MetadataServer's background schedule). */
+  public Healer healer() {
+    return healer;
   }
 
   private void createRootIfMissing() {
@@ -129,7 +162,18 @@ public final class MetaService {
     gate.checkLeader();
     if ((r.getValid() & SetAttrField.SET_SIZE_VALUE) != 0) {
       // Cut the straddling chunk on its replicas first, so a later extension exposes zeros.
+      long cut = Truncation.cutChunkIndex(ctx, r.getSize());
+      if (cut >= 0 && Truncation.needsLocalReplica(Tx.readOnly(store), r.getIno(), r.getSize(), cut)) {
+        // A cold chunk whose staging replica is gone: bring one back to cut (the external copy is immutable).
+        ensureLocalReplica(EnsureLocalReplicaRequest.newBuilder().setCaller(r.getCaller()).setIno(r.getIno())
+            .setIndex(cut).build());
+      }
       Truncation.cutStraddlingChunk(ctx, Tx.readOnly(store), r.getIno(), r.getSize());
+      AttrReply reply = write(tx -> SetAttrOp.run(ctx, tx, r));
+      if (cut >= 0) {
+        replicator.markDirty(r.getIno(), cut);
+      }
+      return reply;
     }
     return write(tx -> SetAttrOp.run(ctx, tx, r));
   }
@@ -285,6 +329,7 @@ public final class MetaService {
     if (epoch != this.epoch) {
       // A new term: locks granted before it are not ours to honour (ADR 010); clients re-acquire.
       locks.clear();
+      replicator.reindex();
     }
     this.epoch = epoch;
   }
@@ -297,8 +342,96 @@ public final class MetaService {
     return ReplicaAddresses.inReply(ctx.storage(), write(tx -> AllocChunksOp.run(ctx, tx, r)));
   }
 
+  /**
+   * Commits, then (sync_external) uploads the written chunks' synchronous external copies before
+   * replying, here on the handler's (virtual) thread, never inside the journal: a failed upload is
+   * UNAVAILABLE (fsync fails with EIO; the data stays on the local replicas and is uploaded later).
+   */
   public AttrReply commitWrite(CommitWriteRequest r) {
-    return write(tx -> CommitWriteOp.run(ctx, tx, r));
+    AttrReply reply = write(tx -> CommitWriteOp.run(ctx, tx, r));
+    for (long index : r.getWrittenChunksList()) {
+      replicator.markDirty(r.getIno(), index);
+    }
+    if (r.getSyncExternal()) {
+      for (long index : r.getWrittenChunksList()) {
+        replicator.uploadSync(r.getIno(), index);
+      }
+    }
+    return reply;
+  }
+
+  /** Removes the replica (see ExcludeReplicaOp), then asks its daemon, in the background, to drop the copy. */
+  public ChunkReply excludeReplica(ExcludeReplicaRequest r) {
+    ExcludeReplicaOp.Result result = write(tx -> ExcludeReplicaOp.run(ctx, tx, r));
+    Replica removed = result.removed();
+    if (removed != null) {
+      long chunkId = r.getChunkId();
+      Thread.ofVirtual().name("meta-exclude-delete").start(() -> {
+        try {
+          ctx.storageRpc().delete(removed, chunkId);
+        } catch (RuntimeException e) {
+          // Unreachable daemons are the usual reason for an exclusion; the copy is unreferenced.
+        }
+      });
+    }
+    return ChunkReply.newBuilder().setChunk(ReplicaAddresses.inReply(ctx.storage(),
+        ChunksReply.newBuilder().addChunks(result.reply().getChunk()).build()).getChunks(0)).build();
+  }
+
+  /** Places (and restores from the external copy when there is data) a local replica; see EnsureLocalReplicaOp. */
+  public ChunkReply ensureLocalReplica(EnsureLocalReplicaRequest r) {
+    EnsureLocalReplicaOp.Plan plan = read(tx -> EnsureLocalReplicaOp.prepare(ctx, tx, r));
+    ChunkInfo chunk;
+    if (plan.seen() == null) {
+      chunk = allocChunks(AllocChunksRequest.newBuilder().setCaller(r.getCaller()).setIno(r.getIno())
+          .addIndexes(r.getIndex()).setClientHost(r.getClientHost()).build()).getChunks(0);
+      return ChunkReply.newBuilder().setChunk(chunk).build();
+    }
+    if (plan.done() != null) {
+      chunk = plan.done();
+    } else {
+      long chunkId = plan.seen().getChunkId();
+      long version = plan.seen().getVersion() + 1;
+      if (plan.source() != null) {
+        try {
+          ctx.storageRpc().restore(plan.replica(), chunkId, plan.source().getTarget(), plan.source().getGeneration(),
+              plan.source().getLength(), version);
+        } catch (StrataException e) {
+          throw StrataException.of(StatusCode.UNAVAILABLE, "restoring chunk %d from external target %s onto %s failed: %s",
+              chunkId, plan.source().getTarget(), plan.replica().getStorageId(), e.getMessage());
+        }
+      }
+      boolean[] installed = new boolean[1];
+      chunk = write(tx -> EnsureLocalReplicaOp.commit(tx, r.getIno(), r.getIndex(), plan.seen(), plan.replica(),
+          installed)).getChunk();
+      if (!installed[0] && plan.source() != null) {
+        try {
+          ctx.storageRpc().delete(plan.replica(), chunkId);
+        } catch (RuntimeException e) {
+          // best effort: an unreferenced copy only costs space
+        }
+      }
+    }
+    return ChunkReply.newBuilder().setChunk(ReplicaAddresses.inReply(ctx.storage(),
+        ChunksReply.newBuilder().addChunks(chunk).build()).getChunks(0)).build();
+  }
+
+  public PolicyReply setPolicy(SetPolicyRequest r) {
+    return write(tx -> SetPolicyOp.run(ctx, tx, r));
+  }
+
+  public PolicyReply getPolicy(GetPolicyRequest r) {
+    return read(tx -> GetPolicyOp.run(ctx, tx, r));
+  }
+
+  public ListPoliciesReply listPolicies(ListPoliciesRequest r) {
+    gate.checkLeader();
+    return ListPoliciesOp.run(ctx);
+  }
+
+  public FsckReply fsck(FsckRequest r) {
+    gate.checkLeader();
+    return fsck.run(r);
   }
 
   /** The lock table (tests, diagnostics). */

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One metadata server process: RocksDB namespace, journal, ZooKeeper membership and leadership,
- * the RPC server, and the background session reaper and chunk collector. Thread-safe.
+ * the RPC server, and the leader's background session reaper, chunk collector, external replicator
+ * and healer. Thread-safe.
  */
 public final class MetadataServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetadataServer.class);
@@ -93,7 +94,7 @@ public final class MetadataServer implements AutoCloseable {
             journal,
             new MetaService.Setup(
                 cfg.fsName(), cfg.chunkSizeBytes(), storage, storageRpc,
-                MetaContext::systemWallNanos, System::nanoTime, gate));
+                MetaContext::systemWallNanos, System::nanoTime, gate, cfg.replication()));
     rpc =
         own(MetaRpcHandlers.register(
                 RpcServer.builder("meta-" + cfg.serverId()).bind(new InetSocketAddress(cfg.bindHost(), cfg.port())),
@@ -104,16 +105,22 @@ public final class MetadataServer implements AutoCloseable {
     leadership.start();
     ScheduledExecutorService background =
         Executors.newScheduledThreadPool(
-            2, Thread.ofPlatform().name("meta-" + cfg.serverId() + "-bg-", 0).daemon().factory());
+            4, Thread.ofPlatform().name("meta-" + cfg.serverId() + "-bg-", 0).daemon().factory());
     own(() -> {
       background.shutdownNow();
       background.awaitTermination(10, TimeUnit.SECONDS);
     });
-    ChunkGc gc = new ChunkGc(store, journal, storageRpc);
+    ChunkGc gc = new ChunkGc(store, journal, storageRpc, storage);
     background.scheduleWithFixedDelay(() -> guarded("session reaper", service::expireSessions),
         REAPER_PERIOD_MS, REAPER_PERIOD_MS, TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(() -> guarded("chunk gc", gc::runOnce),
         GC_PERIOD_MS, GC_PERIOD_MS, TimeUnit.MILLISECONDS);
+    long replicatorMs = cfg.replication().replicatorPeriodMs();
+    background.scheduleWithFixedDelay(() -> guarded("external replicator", () -> service.replicator().runOnce(false)),
+        replicatorMs, replicatorMs, TimeUnit.MILLISECONDS);
+    long healerMs = cfg.replication().healerPeriodMs();
+    background.scheduleWithFixedDelay(() -> guarded("healer", service.healer()::runOnce),
+        healerMs, healerMs, TimeUnit.MILLISECONDS);
     awaitLeaderKnown();
   }
 

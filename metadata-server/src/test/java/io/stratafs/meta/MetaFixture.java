@@ -9,7 +9,8 @@ import io.stratafs.meta.journal.GroupCommitJournal;
 import io.stratafs.meta.kv.KvStore;
 import io.stratafs.meta.kv.MemoryKvStore;
 import io.stratafs.meta.kv.rocks.RocksKvStore;
-import io.stratafs.meta.storage.StorageRpc;
+import io.stratafs.meta.replication.ReplicationConfig;
+import io.stratafs.meta.storage.BlobDaemons;
 import io.stratafs.protocol.meta.*;
 import io.stratafs.protocol.storage.StorageRegistration;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +25,10 @@ public final class MetaFixture implements AutoCloseable {
   public static final long ROOT = 1;
   public static final Caller ROOT_CALLER = Caller.newBuilder().setUid(0).setGid(0).build();
 
-  /** Storage calls the service made, in order ("truncate chunk len" / "delete chunk"). */
-  public final List<String> storageCalls = new CopyOnWriteArrayList<>();
+  /** The storage side: in-memory daemons (see BlobDaemons). */
+  public final BlobDaemons daemons = new BlobDaemons();
+  /** Storage calls the service made, in order ("truncate chunk len" / "delete chunk" / ...). */
+  public final List<String> storageCalls = daemons.calls;
   public final List<StorageRegistration> storages = new CopyOnWriteArrayList<>();
   public final AtomicLong wall = new AtomicLong(1_700_000_000_000_000_000L);
   public final AtomicLong mono = new AtomicLong(0);
@@ -34,25 +37,17 @@ public final class MetaFixture implements AutoCloseable {
   public final MetaService svc;
 
   private MetaFixture(KvStore store) {
+    this(store, ReplicationConfig.DEFAULTS);
+  }
+
+  private MetaFixture(KvStore store, ReplicationConfig replication) {
     this.store = store;
     this.journal = new GroupCommitJournal("test", store);
-    StorageRpc rpc =
-        new StorageRpc() {
-          @Override
-          public void delete(Replica r, long chunkId) {
-            storageCalls.add("delete " + chunkId);
-          }
-
-          @Override
-          public void truncate(Replica r, long chunkId, long length) {
-            storageCalls.add("truncate " + chunkId + " " + length);
-          }
-        };
     this.svc =
         new MetaService(
             store, journal,
-            new MetaService.Setup("test", 1024, () -> List.copyOf(storages), rpc,
-                wall::get, mono::get, LeaderGate.ALWAYS));
+            new MetaService.Setup("test", 1024, () -> List.copyOf(storages), daemons,
+                wall::get, mono::get, LeaderGate.ALWAYS, replication));
   }
 
   public static MetaFixture memory() {
@@ -61,6 +56,10 @@ public final class MetaFixture implements AutoCloseable {
 
   public static MetaFixture rocks(Path dir) {
     return new MetaFixture(RocksKvStore.open(dir));
+  }
+
+  public static MetaFixture rocks(Path dir, ReplicationConfig replication) {
+    return new MetaFixture(RocksKvStore.open(dir), replication);
   }
 
   public static Caller user(int uid, int gid, int... groups) {

@@ -5,14 +5,18 @@ import static io.stratafs.meta.schema.MetaSchema.*;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.meta.kv.Cf;
+import io.stratafs.meta.storage.Placement;
 import io.stratafs.protocol.meta.AllocChunksRequest;
 import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.ChunksReply;
-import io.stratafs.protocol.meta.Replica;
+import io.stratafs.tiering.StoragePolicy;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Returns the chunks at the requested indexes, allocating id and placement for new ones. */
+/**
+ * Returns the chunks at the requested indexes, allocating id and placement for new ones; placement
+ * follows the inode's storage policy (its xattr, else the default).
+ */
 public final class AllocChunksOp {
   private AllocChunksOp() {}
 
@@ -34,16 +38,11 @@ public final class AllocChunksOp {
       }
     }
     if (!missing.isEmpty()) {
-      List<Replica> places = ctx.placement().place(req.getClientHost(), missing.size());
+      StoragePolicy policy = ctx.policies().effective(tx.reader(), ino);
+      List<Placement.Placed> places = ctx.placement().place(policy, req.getClientHost(), missing.size());
       for (int m = 0; m < missing.size(); m++) {
         int i = missing.get(m).intValue();
-        ChunkInfo c =
-            ChunkInfo.newBuilder()
-                .setIndex(req.getIndexes(i))
-                .setChunkId(ctx.chunkIds().next())
-                .setVersion(1)
-                .addReplicas(places.get(m))
-                .build();
+        ChunkInfo c = newChunk(ctx, req.getIndexes(i), places.get(m));
         tx.put(Cf.CHUNKS, chunkKey(ino, c.getIndex()), encodeChunk(c));
         found[i] = c;
       }
@@ -52,5 +51,15 @@ public final class AllocChunksOp {
       out.addChunks(c);
     }
     return out.setFileSize(tx.inode(ino).size()).build();
+  }
+
+  static ChunkInfo newChunk(MetaContext ctx, long index, Placement.Placed p) {
+    return ChunkInfo.newBuilder()
+        .setIndex(index)
+        .setChunkId(ctx.chunkIds().next())
+        .setVersion(1)
+        .addAllReplicas(p.replicas())
+        .addAllExternals(p.externals())
+        .build();
   }
 }

@@ -1,5 +1,6 @@
 package io.stratafs.meta.ops;
 
+import io.stratafs.meta.policy.Policies;
 import io.stratafs.meta.storage.Placement;
 import io.stratafs.meta.storage.StorageRpc;
 import io.stratafs.meta.storage.StorageView;
@@ -7,7 +8,7 @@ import java.util.function.LongSupplier;
 
 /**
  * What operations need besides the transaction: the filesystem's settings, the clocks, the id
- * allocators and the storage view. Shared by all operations; its parts are thread-safe.
+ * allocators, the storage view and the storage policies. Shared by all operations; its parts are thread-safe.
  *
  * @param wallNanos wall-clock time in ns since the epoch (file timestamps)
  * @param monoNanos a monotonic clock (session leases)
@@ -22,11 +23,17 @@ public record MetaContext(
     IdAllocator sessionIds,
     StorageView storage,
     StorageRpc storageRpc,
-    Sessions sessions) {
+    Sessions sessions,
+    Policies policies) {
   public static final long ROOT_INO = 1;
 
   public long now() {
     return wallNanos.getAsLong();
+  }
+
+  /** Wall-clock milliseconds (chunk dirty_since). */
+  public long nowMs() {
+    return wallNanos.getAsLong() / 1_000_000L;
   }
 
   public Placement placement() {

@@ -2,13 +2,17 @@ package io.stratafs.meta.ops;
 
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
+import io.stratafs.meta.kv.Cf;
+import io.stratafs.meta.policy.Policies;
 import io.stratafs.meta.schema.Dentry;
+import io.stratafs.meta.schema.MetaSchema;
 import io.stratafs.meta.schema.InodeRecord;
 import io.stratafs.protocol.meta.Caller;
 
 /**
  * The shared part of create, mknod, mkdir and symlink: checks the parent, allocates the inode,
- * applies the setgid-directory rules, links the entry and touches the parent.
+ * applies the setgid-directory rules, copies the parent's storage policy, links the entry and
+ * touches the parent.
  */
 final class NodeCreator {
   private NodeCreator() {}
@@ -46,6 +50,7 @@ final class NodeCreator {
     b.size = target.length;
     InodeRecord child = b.build();
     tx.putInode(child);
+    inheritPolicy(tx, parentIno, child);
     tx.putDentry(parentIno, name, new Dentry(child.ino(), child.type()));
     InodeRecord.Builder p = parent.toBuilder();
     p.mtimeNs = p.ctimeNs = now;
@@ -54,6 +59,17 @@ final class NodeCreator {
     }
     tx.putInode(p.build());
     return child;
+  }
+
+  /** Policies are inherited at creation (like HDFS): the parent's xattr is copied to new dirs and files. */
+  private static void inheritPolicy(Tx tx, long parentIno, InodeRecord child) {
+    if (!child.isDir() && child.type() != InodeRecord.S_IFREG) {
+      return;
+    }
+    byte[] policy = tx.get(Cf.XATTRS, MetaSchema.xattrKey(parentIno, Policies.XATTR_BYTES));
+    if (policy != null) {
+      tx.put(Cf.XATTRS, MetaSchema.xattrKey(child.ino(), Policies.XATTR_BYTES), policy);
+    }
   }
 
   /** The permission bits a new node gets: requested bits less the umask. */

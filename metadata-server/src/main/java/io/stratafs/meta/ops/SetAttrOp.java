@@ -59,6 +59,7 @@ public final class SetAttrOp {
       }
       if (req.getSize() < r.size()) {
         Truncation.dropChunksPast(ctx, tx, r.ino(), req.getSize());
+        Truncation.markCutChunkDirty(ctx, tx, r.ino(), req.getSize());
       }
       b.size = req.getSize();
       b.mtimeNs = now;

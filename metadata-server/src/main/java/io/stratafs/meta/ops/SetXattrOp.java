@@ -25,6 +25,7 @@ public final class SetXattrOp {
           StatusCode.NO_SPACE, "xattr value is %d bytes; at most %d", req.getValue().size(), Xattrs.VALUE_MAX);
     }
     Xattrs.check(req.getCaller(), r, name, Perms.W);
+    ctx.policies().validateXattr(name, req.getValue().toByteArray());
     boolean exists = tx.get(Cf.XATTRS, xattrKey(r.ino(), name)) != null;
     if ((req.getFlags() & XATTR_CREATE) != 0 && exists) {
       throw StrataException.of(StatusCode.EXISTS, "xattr '%s' exists (XATTR_CREATE)", Names.show(name));

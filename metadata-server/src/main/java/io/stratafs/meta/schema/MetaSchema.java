@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * inodes         ino u64                               InodeRecord, compact binary (see encodeInode)
  * dentries       parentIno u64 + name bytes            childIno u64 + type u8 (mode >> 12)
  * xattrs         ino u64 + name bytes                  raw value bytes
- * chunks         ino u64 + chunkIndex u64              ChunkInfo protobuf (id, version, replicas)
+ * chunks         ino u64 + chunkIndex u64              ChunkInfo protobuf (id, version, replicas, externals, dirty_seq)
  * sessions       sessionId u64                         OpenSessionRequest protobuf (who, lease)
  * opens          'I' + ino u64 + sessionId u64         open count u32  (is this inode open?)
  *                'S' + sessionId u64 + ino u64         empty           (what does a session hold?)

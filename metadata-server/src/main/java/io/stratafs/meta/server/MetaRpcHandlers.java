@@ -39,6 +39,15 @@ public final class MetaRpcHandlers {
         .handler(Methods.META_GET_CHUNKS, GetChunksRequest.parser(), c -> RpcReply.of(s.getChunks(c.request())))
         .handler(Methods.META_ALLOC_CHUNKS, AllocChunksRequest.parser(), c -> RpcReply.of(s.allocChunks(c.request())))
         .handler(Methods.META_COMMIT_WRITE, CommitWriteRequest.parser(), c -> RpcReply.of(s.commitWrite(c.request())))
+        .handler(Methods.META_EXCLUDE_REPLICA, ExcludeReplicaRequest.parser(), c -> RpcReply.of(s.excludeReplica(c.request())))
+        .handler(
+            Methods.META_ENSURE_LOCAL_REPLICA,
+            EnsureLocalReplicaRequest.parser(),
+            c -> RpcReply.of(s.ensureLocalReplica(c.request())))
+        .handler(Methods.META_SET_POLICY, SetPolicyRequest.parser(), c -> RpcReply.of(s.setPolicy(c.request())))
+        .handler(Methods.META_GET_POLICY, GetPolicyRequest.parser(), c -> RpcReply.of(s.getPolicy(c.request())))
+        .handler(Methods.META_LIST_POLICIES, ListPoliciesRequest.parser(), c -> RpcReply.of(s.listPolicies(c.request())))
+        .handler(Methods.META_FSCK, FsckRequest.parser(), c -> RpcReply.of(s.fsck(c.request())))
         .handler(Methods.META_GETLK, LockRequest.parser(), c -> RpcReply.of(s.getlk(c.request())))
         .handler(Methods.META_SETLK, LockRequest.parser(), c -> RpcReply.of(s.setlk(c.request(), c.deadlineNanos())))
         .handler(Methods.META_UNLOCK_OWNER, UnlockOwnerRequest.parser(), c -> RpcReply.of(s.unlockOwner(c.request())))

@@ -7,14 +7,17 @@ import io.stratafs.meta.kv.Cf;
 import io.stratafs.meta.kv.KvEntry;
 import io.stratafs.meta.kv.KvReader;
 import io.stratafs.protocol.meta.ChunkInfo;
+import io.stratafs.protocol.meta.ExternalCopy;
 import io.stratafs.protocol.meta.Replica;
+import io.stratafs.protocol.storage.StorageRegistration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes the replicas of chunks queued in the gc column family and then the gc entry itself;
- * an entry whose daemon is down stays queued for the next pass. {@link #runOnce} is called by one
+ * Deletes the replicas and every external generation of chunks queued in the gc column family,
+ * then the gc entry itself; an entry whose daemon (or every daemon reaching its external target)
+ * is down stays queued for the next pass. {@link #runOnce} is called by one
  * background thread at a time.
  */
 public final class ChunkGc {
@@ -24,11 +27,13 @@ public final class ChunkGc {
   private final KvReader store;
   private final Journal journal;
   private final StorageRpc rpc;
+  private final StorageView view;
 
-  public ChunkGc(KvReader store, Journal journal, StorageRpc rpc) {
+  public ChunkGc(KvReader store, Journal journal, StorageRpc rpc, StorageView view) {
     this.store = store;
     this.journal = journal;
     this.rpc = rpc;
+    this.view = view;
   }
 
   /** One pass over the queue; returns how many chunks were deleted. */
@@ -38,7 +43,8 @@ public final class ChunkGc {
     List<KvEntry> page;
     while (!(page = store.scan(Cf.GC, new byte[0], after, PAGE)).isEmpty()) {
       for (KvEntry e : page) {
-        if (deleteReplicas(decodeChunk(e.value()))) {
+        ChunkInfo chunk = decodeChunk(e.value());
+        if (deleteReplicas(chunk) && deleteExternals(chunk)) {
           journal.submit(tx -> {
             tx.delete(Cf.GC, e.key());
             return null;
@@ -57,6 +63,31 @@ public final class ChunkGc {
         rpc.delete(r, chunk.getChunkId());
       } catch (RuntimeException ex) {
         LOG.debug("chunk {} on {} not deleted yet ({}); will retry", chunk.getChunkId(), r.getAddress(), ex.toString());
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Every generation on each external target, through any live daemon that reaches it. */
+  private boolean deleteExternals(ChunkInfo chunk) {
+    for (ExternalCopy e : chunk.getExternalsList()) {
+      Replica via = null;
+      for (StorageRegistration s : view.storages()) {
+        if (s.getExternalsList().stream().anyMatch(t -> t.getName().equals(e.getTarget()))) {
+          via = Replica.newBuilder().setStorageId(s.getStorageId()).setAddress(s.getAddress()).build();
+          break;
+        }
+      }
+      if (via == null) {
+        LOG.debug("no live daemon reaches external target {} for chunk {}; will retry", e.getTarget(), chunk.getChunkId());
+        return false;
+      }
+      try {
+        rpc.deleteExternal(via, chunk.getChunkId(), e.getTarget(), 0);
+      } catch (RuntimeException ex) {
+        LOG.debug("external copies of chunk {} on {} not deleted yet ({}); will retry", chunk.getChunkId(),
+            e.getTarget(), ex.toString());
         return false;
       }
     }

@@ -281,7 +281,7 @@ abstract class NamespaceOpsContract {
   @Test
   void truncateDropsChunksPastTheEndAndCutsTheStraddlingOne() {
     f.storages.add(StorageRegistration.newBuilder().setStorageId("s1").setAddress("127.0.0.1:9")
-        .addDevices(DeviceStat.newBuilder().setName("d0").setFreeBytes(100).setCapacityBytes(200)).build());
+        .addDevices(DeviceStat.newBuilder().setName("d0").setMedia("nvme").setFreeBytes(100).setCapacityBytes(200)).build());
     Attr a = f.create(ROOT, "a");
     ChunksReply chunks = f.svc.allocChunks(AllocChunksRequest.newBuilder().setCaller(ROOT_CALLER)
         .setIno(a.getIno()).addIndexes(0).addIndexes(1).addIndexes(2).build());
@@ -303,9 +303,9 @@ abstract class NamespaceOpsContract {
     expectCode(StatusCode.NO_SPACE, () -> f.svc.allocChunks(AllocChunksRequest.newBuilder()
         .setCaller(ROOT_CALLER).setIno(a.getIno()).addIndexes(0).build()));
     f.storages.add(StorageRegistration.newBuilder().setStorageId("s1").setAddress("10.0.0.1:9")
-        .addDevices(DeviceStat.newBuilder().setName("d0").setFreeBytes(10)).build());
+        .addDevices(DeviceStat.newBuilder().setName("d0").setMedia("nvme").setFreeBytes(10)).build());
     f.storages.add(StorageRegistration.newBuilder().setStorageId("s2").setAddress("hostb:9")
-        .addDevices(DeviceStat.newBuilder().setName("d0").setFreeBytes(99)).build());
+        .addDevices(DeviceStat.newBuilder().setName("d0").setMedia("nvme").setFreeBytes(99)).build());
     ChunksReply c = f.svc.allocChunks(AllocChunksRequest.newBuilder().setCaller(ROOT_CALLER)
         .setIno(a.getIno()).addIndexes(0).addIndexes(1).build());
     assertThat(c.getChunks(0).getReplicas(0).getStorageId()).isEqualTo("s2");

@@ -30,7 +30,8 @@ class MetadataServerRpcTest {
   void servesMetaCallsAsLeader() throws Exception {
     try (TestingServer zkServer = new TestingServer(true)) {
       MetaServerConfig cfg = new MetaServerConfig("m1", dir, zkServer.getConnectString(), "fs1", "127.0.0.1", 0,
-          MetaServerConfig.DEFAULT_CHUNK_SIZE);
+          MetaServerConfig.DEFAULT_CHUNK_SIZE,
+          io.stratafs.meta.replication.ReplicationConfig.DEFAULTS.withPolicies(java.util.List.of("fast3=3xssd:sync")));
       long fileIno;
       try (MetadataServer server = MetadataServer.start(cfg);
           RpcClient client = new RpcClient("test");
@@ -55,6 +56,19 @@ class MetadataServerRpcTest {
             LookupRequest.newBuilder().setCaller(c).setParent(1).setName(n("missing")).build(), AttrReply.parser()));
         expectCode(StatusCode.NO_SPACE, () -> client.callSync(addr, Methods.META_ALLOC_CHUNKS,
             AllocChunksRequest.newBuilder().setCaller(c).setIno(fileIno).addIndexes(0).build(), ChunksReply.parser()));
+        // The replication methods are served too.
+        assertThat(client.callSync(addr, Methods.META_SET_POLICY,
+            SetPolicyRequest.newBuilder().setCaller(c).setIno(d.getIno()).setPolicy("fast3").build(),
+            PolicyReply.parser()).getDefinition()).isEqualTo("fast3=3xssd:sync");
+        expectCode(StatusCode.INVALID_ARGUMENT, () -> client.callSync(addr, Methods.META_SET_POLICY,
+            SetPolicyRequest.newBuilder().setCaller(c).setIno(d.getIno()).setPolicy("nope").build(), PolicyReply.parser()));
+        assertThat(client.callSync(addr, Methods.META_GET_POLICY,
+            GetPolicyRequest.newBuilder().setCaller(c).setIno(fileIno).build(), PolicyReply.parser()).getPolicy())
+            .isEqualTo("hybrid");
+        assertThat(client.callSync(addr, Methods.META_LIST_POLICIES, ListPoliciesRequest.getDefaultInstance(),
+            ListPoliciesReply.parser()).getPoliciesCount()).isEqualTo(7);
+        assertThat(client.callSync(addr, Methods.META_FSCK, FsckRequest.newBuilder().setRepair(true).build(),
+            FsckReply.parser()).getChunks()).isZero();
       }
       // Restart on the same data: the namespace is still there and the epoch moved on.
       try (MetadataServer server = MetadataServer.start(cfg)) {

@@ -64,7 +64,7 @@ class ZkLeadershipAndMembershipTest {
         zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
             .forPath(ZkPaths.storage("fs1", "s1"), reg.toByteArray());
         await().atMost(Duration.ofSeconds(20)).until(() -> view.storages().size() == 1);
-        Replica r = new Placement(view).place("", 1).get(0);
+        Replica r = new Placement(view).place(io.stratafs.tiering.BuiltinPolicies.find("single").orElseThrow(), "", 1).get(0).replicas().get(0);
         assertThat(r.getAddress()).isEqualTo("127.0.0.1:9000");
         assertThat(r.getDevice()).isEqualTo("d0");
       }

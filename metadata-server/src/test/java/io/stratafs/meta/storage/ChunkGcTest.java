@@ -18,26 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class ChunkGcTest {
-  /** A storage side whose daemons can be taken down. */
-  static final class Daemons implements StorageRpc {
-    final Set<String> down = ConcurrentHashMap.newKeySet();
-    final List<String> deleted = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void delete(Replica r, long chunkId) {
-      if (down.contains(r.getAddress())) {
-        throw StrataException.of(StatusCode.UNAVAILABLE, "%s is down", r.getAddress());
-      }
-      deleted.add(chunkId + "@" + r.getAddress());
-    }
-
-    @Override
-    public void truncate(Replica r, long chunkId, long length) {}
-  }
-
   static ChunkInfo chunk(long id, String address) {
     return ChunkInfo.newBuilder().setChunkId(id).setVersion(1)
-        .addReplicas(Replica.newBuilder().setAddress(address).setDevice("d0")).build();
+        .addReplicas(Replica.newBuilder().setStorageId(address).setAddress(address).setDevice("d0")).build();
   }
 
   @Test
@@ -47,15 +30,15 @@ class ChunkGcTest {
       store.write(new KvBatch()
           .put(Cf.GC, u64(1), encodeChunk(chunk(1, "a:1")))
           .put(Cf.GC, u64(2), encodeChunk(chunk(2, "b:1"))), true);
-      Daemons daemons = new Daemons();
+      BlobDaemons daemons = new BlobDaemons();
       daemons.down.add("b:1");
-      ChunkGc gc = new ChunkGc(store, journal, daemons);
+      ChunkGc gc = new ChunkGc(store, journal, daemons, List::of);
       assertThat(gc.runOnce()).isEqualTo(1);
       assertThat(store.scan(Cf.GC, new byte[0], null, 10)).hasSize(1);
       daemons.down.clear();
       assertThat(gc.runOnce()).isEqualTo(1);
       assertThat(store.scan(Cf.GC, new byte[0], null, 10)).isEmpty();
-      assertThat(daemons.deleted).containsExactly("1@a:1", "2@b:1");
+      assertThat(daemons.calls).containsExactly("delete 1", "delete 2");
     }
   }
 }

@@ -1,0 +1,81 @@
+package io.stratafs.meta;
+
+import static io.stratafs.meta.MetaFixture.*;
+
+import io.stratafs.meta.replication.ReplicationConfig;
+import io.stratafs.protocol.meta.*;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link MetaFixture} on RocksDB with three daemons a, b, c on hosts h1..h3 and nodes n1..n3
+ * (nvme, all reaching external target s3main) and helpers for files with one chunk.
+ */
+public final class ReplicationFixture implements AutoCloseable {
+  public static final ReplicationConfig CONFIG =
+      ReplicationConfig.DEFAULTS.withUploadDelayMs(200).withMissingGraceMs(2_000);
+
+  public final MetaFixture f;
+  /** Root in a real session, so files created by {@link #file} stay open until {@link #release}. */
+  public final Caller caller;
+
+  public ReplicationFixture(Path dir) {
+    f = MetaFixture.rocks(dir, CONFIG);
+    for (String id : new String[] {"a", "b", "c"}) {
+      f.storages.add(reg(id, 0));
+    }
+    long session = f.svc.openSession(OpenSessionRequest.newBuilder().setClientName("test").setHost("h1").build())
+        .getSessionId();
+    caller = ROOT_CALLER.toBuilder().setSessionId(session).build();
+  }
+
+  public static io.stratafs.protocol.storage.StorageRegistration reg(String id, long incarnationBump) {
+    int n = id.charAt(0) - 'a' + 1;
+    var r = Regs.reg(id, "h" + n, "n" + n, "nvme", 1000 - n, "s3main=s3").toBuilder();
+    r.getDevicesBuilder(0).setIncarnation(1 + incarnationBump);
+    return r.build();
+  }
+
+  /** Replaces daemon {@code id}'s registration (or removes it when {@code with} is null). */
+  public void register(String id, io.stratafs.protocol.storage.StorageRegistration with) {
+    f.storages.removeIf(s -> s.getStorageId().equals(id));
+    if (with != null) {
+      f.storages.add(with);
+    }
+  }
+
+  /** A file with {@code policy} whose chunk 0 is allocated (writer on h1) and holds {@code data} on every replica. */
+  public long file(String name, String policy, byte[] data) {
+    long ino = f.create(caller, ROOT, name, 0644).getIno();
+    f.svc.setPolicy(SetPolicyRequest.newBuilder().setCaller(ROOT_CALLER).setIno(ino).setPolicy(policy).build());
+    ChunkInfo c = f.svc.allocChunks(AllocChunksRequest.newBuilder().setCaller(ROOT_CALLER).setIno(ino).addIndexes(0)
+        .setClientHost("h1").build()).getChunks(0);
+    for (Replica r : c.getReplicasList()) {
+      f.daemons.put(r, c.getChunkId(), data);
+    }
+    return ino;
+  }
+
+  public AttrReply commit(long ino, long size, boolean syncExternal) {
+    return f.svc.commitWrite(CommitWriteRequest.newBuilder().setCaller(ROOT_CALLER).setIno(ino).setNewSize(size)
+        .addWrittenChunks(0).setSyncExternal(syncExternal).build());
+  }
+
+  public void release(long ino) {
+    f.svc.release(ReleaseRequest.newBuilder().setCaller(caller).setIno(ino).build());
+  }
+
+  public ChunkInfo chunk(long ino) {
+    return f.svc.getChunks(GetChunksRequest.newBuilder().setCaller(ROOT_CALLER).setIno(ino).setCount(1).build())
+        .getChunks(0);
+  }
+
+  public void advanceMs(long ms) {
+    f.wall.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
+  }
+
+  @Override
+  public void close() {
+    f.close();
+  }
+}
