@@ -1,6 +1,7 @@
 package io.stratafs.cli;
 
 import io.stratafs.cli.admin.FsckCommand;
+import io.stratafs.cli.admin.LocateCommand;
 import io.stratafs.cli.admin.PolicyCommand;
 import io.stratafs.cli.cluster.DownCommand;
 import io.stratafs.cli.cluster.StatusCommand;
@@ -41,6 +42,7 @@ import picocli.CommandLine.ScopeType;
       MountCommand.class,
       PolicyCommand.class,
       FsckCommand.class,
+      LocateCommand.class,
       CommandLine.HelpCommand.class,
     },
     footer = {

@@ -60,18 +60,30 @@ public final class S3ProxyServer implements AutoCloseable {
 
   /** Creates {@code bucket} (an existing one is fine). */
   public void createBucket(String bucket) {
-    try (S3Client s3 =
-        S3Client.builder()
-            .endpointOverride(endpoint)
-            .forcePathStyle(true)
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials())
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
+    try (S3Client s3 = client()) {
       s3.createBucket(b -> b.bucket(bucket));
     } catch (BucketAlreadyOwnedByYouException e) {
       // already there
     }
+  }
+
+  /** Every key of {@code bucket} under {@code prefix}, in order (all pages). */
+  public java.util.List<String> keysUnder(String bucket, String prefix) {
+    try (S3Client s3 = client()) {
+      return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
+          .map(o -> o.key())
+          .toList();
+    }
+  }
+
+  private S3Client client() {
+    return S3Client.builder()
+        .endpointOverride(endpoint)
+        .forcePathStyle(true)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(credentials())
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
   }
 
   /** The external-target URI of {@code bucket} (under {@code prefix}, may be empty) on this server. */

@@ -2,6 +2,7 @@ package io.stratafs.cli.daemon;
 
 import io.stratafs.cli.SizeConverter;
 import io.stratafs.meta.MetaServerConfig;
+import io.stratafs.meta.replication.ReplicationConfig;
 import io.stratafs.meta.MetadataServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,18 +78,15 @@ public final class MetaCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * THE one place where --heal-grace, --upload-delay and --policy reach the metadata server.
-   *
-   * <p>MERGE (issue 4): the metadata-server half adds {@code ReplicationConfig} to {@code
-   * MetaServerConfig}; connect it here: {@code ReplicationConfig.DEFAULTS.withPolicies(r.policies())},
-   * {@code .withMissingGraceMs(r.healGraceMillis())} and {@code .withUploadDelayMs(r.uploadDelayMillis())}
-   * when those are not -1. Until then this build's server has no such settings, and says so.
-   */
+  /** Where --heal-grace, --upload-delay and --policy reach the metadata server; -1 = its default. */
   static MetaServerConfig withReplication(MetaServerConfig base, ReplicationSettings r) {
-    if (!r.equals(ReplicationSettings.DEFAULTS)) {
-      LOG.warn("this metadata server build has no replication settings yet; ignoring {}", r);
+    ReplicationConfig c = ReplicationConfig.DEFAULTS.withPolicies(r.policies());
+    if (r.healGraceMillis() != -1) {
+      c = c.withMissingGraceMs(r.healGraceMillis());
     }
-    return base;
+    if (r.uploadDelayMillis() != -1) {
+      c = c.withUploadDelayMs(r.uploadDelayMillis());
+    }
+    return base.withReplication(c);
   }
 }

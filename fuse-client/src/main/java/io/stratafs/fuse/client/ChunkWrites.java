@@ -192,7 +192,8 @@ public final class ChunkWrites {
     return code == StatusCode.UNAVAILABLE
         || code == StatusCode.TIMED_OUT
         || code == StatusCode.IO_ERROR
-        || code == StatusCode.NO_SPACE;
+        || code == StatusCode.NO_SPACE
+        || code == StatusCode.NOT_FOUND; // the head's device was re-created: the replica is gone
   }
 
   /** The head replied but some downstream replicas did not take the call: exclude them. */

@@ -63,6 +63,7 @@ public final class StorageClient {
             .setChunkId(chunk.getChunkId())
             .setVersion(chunk.getVersion())
             .setDevice(head.getDevice())
+            .setIncarnation(head.getIncarnation())
             .setOffset(offset)
             .setSync(sync)
             .addAllDownstream(downstream(chunk))
@@ -81,6 +82,7 @@ public final class StorageClient {
         SyncChunkRequest.newBuilder()
             .setChunkId(chunk.getChunkId())
             .setDevice(head.getDevice())
+            .setIncarnation(head.getIncarnation())
             .addAllDownstream(downstream(chunk))
             .build();
     acquire(null);
@@ -109,6 +111,7 @@ public final class StorageClient {
         ReadChunkRequest.newBuilder()
             .setChunkId(chunk.getChunkId())
             .setDevice(replica.getDevice())
+            .setIncarnation(replica.getIncarnation())
             .setOffset(offset)
             .setLength(dst.remaining())
             .build();
@@ -174,7 +177,8 @@ public final class StorageClient {
     List<ChainHop> hops = new ArrayList<>();
     for (int i = 1; i < chunk.getReplicasCount(); i++) {
       Replica r = chunk.getReplicas(i);
-      hops.add(ChainHop.newBuilder().setStorageId(r.getStorageId()).setAddress(r.getAddress()).setDevice(r.getDevice()).build());
+      hops.add(ChainHop.newBuilder().setStorageId(r.getStorageId()).setAddress(r.getAddress()).setDevice(r.getDevice())
+          .setIncarnation(r.getIncarnation()).build());
     }
     return hops;
   }

@@ -107,6 +107,24 @@ public final class ChunkStore implements AutoCloseable {
     return new ChunkStore(storageId, Map.copyOf(devices), maxOpenChunks);
   }
 
+  /**
+   * Refuses a request for a replica placed on an earlier incarnation of {@code device} (the
+   * directory was wiped or replaced since): NOT_FOUND, because this device never had the chunk's
+   * data and must not answer as if it were an empty chunk. 0 = the caller does not know; no check.
+   */
+  public void checkIncarnation(long chunkId, String device, long expected) {
+    if (expected == 0 || device.isEmpty()) {
+      return;
+    }
+    Device d = devices.get(device);
+    if (d != null && d.incarnation() != expected) {
+      throw StrataException.of(
+          StatusCode.NOT_FOUND,
+          "replica of chunk %s on %s/%s is gone: the device was re-created (incarnation %d, the replica was placed on %d)",
+          hex(chunkId), storageId, device, d.incarnation(), expected);
+    }
+  }
+
   public String storageId() {
     return storageId;
   }

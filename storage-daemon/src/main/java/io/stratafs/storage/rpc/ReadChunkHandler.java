@@ -24,6 +24,7 @@ final class ReadChunkHandler implements RpcHandler<ReadChunkRequest> {
   @Override
   public RpcReply handle(RpcCall<ReadChunkRequest> call) {
     ReadChunkRequest req = call.request();
+    store.checkIncarnation(req.getChunkId(), req.getDevice(), req.getIncarnation());
     long length = Integer.toUnsignedLong(req.getLength());
     if (length > MAX_READ_BYTES) {
       throw StrataException.of(

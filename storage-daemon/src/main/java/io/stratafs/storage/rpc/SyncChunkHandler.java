@@ -26,11 +26,13 @@ final class SyncChunkHandler implements RpcHandler<SyncChunkRequest> {
   @Override
   public RpcReply handle(RpcCall<SyncChunkRequest> call) {
     SyncChunkRequest req = call.request();
+    store.checkIncarnation(req.getChunkId(), req.getDevice(), req.getIncarnation());
     ChainForwarder.Pending<StorageReply> next = null;
     if (req.getDownstreamCount() > 0) {
       SyncChunkRequest forwarded =
           req.toBuilder()
               .setDevice(req.getDownstream(0).getDevice())
+              .setIncarnation(req.getDownstream(0).getIncarnation())
               .clearDownstream()
               .addAllDownstream(ChainForwarder.rest(req.getDownstreamList()))
               .build();

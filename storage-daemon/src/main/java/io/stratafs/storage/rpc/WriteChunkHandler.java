@@ -27,11 +27,13 @@ final class WriteChunkHandler implements RpcHandler<WriteChunkRequest> {
   @Override
   public RpcReply handle(RpcCall<WriteChunkRequest> call) {
     WriteChunkRequest req = call.request();
+    store.checkIncarnation(req.getChunkId(), req.getDevice(), req.getIncarnation());
     ChainForwarder.Pending<WriteChunkReply> next = null;
     if (req.getDownstreamCount() > 0) {
       WriteChunkRequest forwarded =
           req.toBuilder()
               .setDevice(req.getDownstream(0).getDevice())
+              .setIncarnation(req.getDownstream(0).getIncarnation())
               .clearDownstream()
               .addAllDownstream(ChainForwarder.rest(req.getDownstreamList()))
               .build();

@@ -1,6 +1,7 @@
 package io.stratafs.storage.chunk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
@@ -223,6 +224,26 @@ class ChunkStoreTest {
     assertThatThrownBy(() -> store.sync(CHUNK, "d0"))
         .satisfies(e -> assertThat(StrataException.codeOf(e)).isEqualTo(StatusCode.NOT_FOUND));
     assertThat(store.chunkPath(CHUNK, "")).isNull();
+  }
+
+  @Test
+  void aReplicaPlacedOnAnEarlierIncarnationOfTheDeviceIsNotFoundNotEmpty() throws Exception {
+    write(0, new byte[] {1, 2, 3});
+    long placedOn = store.devices().getFirst().incarnation();
+    store.checkIncarnation(CHUNK, "d0", placedOn); // same device: fine
+    store.checkIncarnation(CHUNK, "d0", 0); // caller does not know: unchecked
+    store.close();
+    try (var files = java.nio.file.Files.walk(dir.resolve("d0"))) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    await().atMost(java.time.Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() > placedOn);
+    store = openStore("s1", 0); // the wiped directory becomes a new incarnation
+    assertThat(store.devices().getFirst().incarnation()).isNotEqualTo(placedOn);
+    assertThatThrownBy(() -> store.checkIncarnation(CHUNK, "d0", placedOn))
+        .isInstanceOf(StrataException.class)
+        .hasMessageContaining("re-created")
+        .extracting(e -> ((StrataException) e).code())
+        .isEqualTo(StatusCode.NOT_FOUND);
   }
 
   @Test
