@@ -15,9 +15,10 @@ import java.nio.file.StandardOpenOption;
 /**
  * The highest chunk version a replica has seen (docs/adr/017), kept durably in a sidecar file
  * {@code <16 hex id>.version} next to the chunk's data file. Version 1 (the first version the
- * metadata server gives a chunk) needs no sidecar, so the common case costs one failed stat per
- * write; the sidecar is written (temp file, fsync, rename, directory fsync) only when a higher
- * version arrives. Request version 0 means "not checked" (tools and callers that predate
+ * metadata server gives a chunk) needs no sidecar; the sidecar is written (temp file, fsync,
+ * rename, directory fsync) only when a higher version arrives. What is on disk is remembered per
+ * device ({@link Device#knownVersions}, bounded), so a write costs a map lookup, not a failed
+ * open: every change goes through this class under the chunk's exclusive lock. Request version 0 means "not checked" (tools and callers that predate
  * versions) and neither refuses nor adopts. Every method expects the caller to hold the chunk's
  * lock: shared for {@link #current}, exclusive for {@link #check} and {@link #delete}.
  */
@@ -25,6 +26,8 @@ final class ChunkVersions {
   static final String SUFFIX = ".version";
   static final long UNVERSIONED = 0;
   static final long FIRST = 1;
+  /** Versions remembered per device: 16 bytes of key and value each, about 4 MiB at most. */
+  static final int MAX_REMEMBERED = 1 << 18;
 
   private ChunkVersions() {}
 
@@ -34,6 +37,19 @@ final class ChunkVersions {
 
   /** The highest version seen for the chunk on {@code d}: {@link #FIRST} when no sidecar exists. */
   static long current(Device d, long chunkId) throws IOException {
+    Long known = d.knownVersions().get(chunkId);
+    if (known != null) {
+      return known;
+    }
+    long onDisk = readFromDisk(d, chunkId);
+    if (d.knownVersions().size() >= MAX_REMEMBERED) {
+      d.knownVersions().clear(); // re-read lazily; a bound, not an eviction policy
+    }
+    d.knownVersions().put(chunkId, onDisk);
+    return onDisk;
+  }
+
+  private static long readFromDisk(Device d, long chunkId) throws IOException {
     try {
       String text = Files.readString(path(d, chunkId), StandardCharsets.US_ASCII).trim();
       return Long.parseUnsignedLong(text);
@@ -80,9 +96,11 @@ final class ChunkVersions {
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     Device.syncDirectory(file.getParent());
+    d.knownVersions().put(chunkId, version);
   }
 
   static void delete(Device d, long chunkId) throws IOException {
+    d.knownVersions().remove(chunkId);
     Files.deleteIfExists(path(d, chunkId));
   }
 }

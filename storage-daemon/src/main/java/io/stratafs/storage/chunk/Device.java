@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +50,8 @@ public final class Device {
   private final AtomicLong chunks = new AtomicLong();
   private final Set<Long> unsyncedEntries = ConcurrentHashMap.newKeySet();
   private final long incarnation;
+  /** Chunk versions known to be on disk (ChunkVersions keeps it in step; see there). */
+  private final Map<Long, Long> knownVersions = new ConcurrentHashMap<>();
 
   private Device(DeviceSpec spec, FileStore fileStore, long reserveBytes, long incarnation) {
     this.spec = spec;
@@ -106,6 +109,10 @@ public final class Device {
   }
 
   /** The creation time (ms) of the device's identity: changes when the directory is re-created. */
+  Map<Long, Long> knownVersions() {
+    return knownVersions;
+  }
+
   public long incarnation() {
     return incarnation;
   }
