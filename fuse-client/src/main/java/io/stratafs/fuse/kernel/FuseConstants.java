@@ -82,6 +82,8 @@ final class FuseConstants {
   static final long PARALLEL_DIROPS = 1L << 18;
   static final long MAX_PAGES = 1L << 22;
   static final long CACHE_SYMLINKS = 1L << 23;
+  /** The filesystem clears suid/sgid on write, truncate and chown; the superblock becomes SB_NOSEC. */
+  static final long HANDLE_KILLPRIV_V2 = 1L << 28;
   static final long SETXATTR_EXT = 1L << 29;
   static final long INIT_EXT = 1L << 30;
 

@@ -275,16 +275,40 @@ final class FileWriter {
       indexes.add(r.chunkIndex());
     }
     Map<Long, ChunkInfo> chunks = io.chunks().allocate(caller, io.clientHost(), ino, indexes);
+    long newSize = batch.end();
+    // An fsync that only moves mtime (the size stays, no external copy falls behind) commits while
+    // the data is being written and synced: the fsync returns after both, so nothing it promises
+    // can be missing, and its latency is the slower of the two instead of their sum. A growing
+    // size must wait for the data (else a crash could expose a size whose bytes never landed), and
+    // a chunk with external copies too (else an upload could start before its bytes arrive).
+    boolean mtimeOnly =
+        !datasync
+            && newSize <= serverSize.get()
+            && uncommittedChunks.isEmpty()
+            && chunks.values().stream().allMatch(c -> c.getExternalsCount() == 0);
+    CompletableFuture<Void> earlyCommit =
+        mtimeOnly
+            // Its own virtual thread: the io pool may be full of flushes waiting for their commits.
+            ? CompletableFuture.runAsync(() -> commit(caller, newSize, false), r -> Thread.ofVirtual().name("strata-commit-", ino).start(r))
+            : null;
     List<CompletableFuture<ChunkInfo>> writes = new ArrayList<>();
     for (DirtyBuffer.Run r : runs) {
       writes.add(io.writes().write(caller, ino, chunks.get(r.chunkIndex()), r.offsetInChunk(), toByteBuf(r), sync));
     }
-    Futures.awaitAll(writes);
+    try {
+      Futures.awaitAll(writes);
+    } finally {
+      if (earlyCommit != null) {
+        Futures.await(earlyCommit);
+      }
+    }
     for (CompletableFuture<ChunkInfo> w : writes) {
       noteWritten(w.join());
     }
-    long newSize = batch.end();
     boolean uploadNow = sync && !syncExternalOwed.isEmpty();
+    if (earlyCommit != null && uncommittedChunks.isEmpty() && !uploadNow) {
+      return indexes; // committed above
+    }
     if (datasync && !uploadNow && newSize <= serverSize.get()) {
       commitOwed = true; // only mtime (and dirty marks) would change: the next flush commits them
     } else {
