@@ -54,6 +54,14 @@ public final class MountCommand implements Callable<Integer> {
   @Option(names = "--allow-other", negatable = true, description = "Let users other than the mounting one access the mount (as non-root this needs user_allow_other in /etc/fuse.conf); --no-allow-other keeps it to the mounting user (default: ${DEFAULT-VALUE}).")
   boolean allowOther = DEFAULTS.allowOther();
 
+  @Option(
+      names = "--short-circuit-reads",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Read replicas whose device is on this machine straight from their chunk files, checksums verified (any doubt goes through the storage daemon); --no-short-circuit-reads always asks the daemon (default: ${DEFAULT-VALUE}).")
+  boolean shortCircuitReads;
+
   @Option(names = "--read-ahead", paramLabel = "SIZE", converter = SizeConverter.class, defaultValue = "8M", description = "How far the kernel reads ahead of a sequential reader, e.g. 128K, 8M; 0 keeps the kernel default (default: ${DEFAULT-VALUE}).")
   long readAheadBytes;
 
@@ -72,7 +80,7 @@ public final class MountCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "Invalid value for option '--read-ahead': must be 0..1G, got " + readAheadBytes);
     }
     FuseMountOptions options = new FuseMountOptions(mp, zk.fsName(), workers, entryTimeout, attrTimeout, allowOther, (int) (readAheadBytes / 1024));
-    Vfs vfs = StrataVfs.connect(StrataVfsConfig.defaults(zk.zkConnect(), zk.fsName()));
+    Vfs vfs = StrataVfs.connect(StrataVfsConfig.defaults(zk.zkConnect(), zk.fsName()).withShortCircuitReads(shortCircuitReads));
     FuseMount mount;
     try {
       mount = FuseMount.mount(vfs, options);

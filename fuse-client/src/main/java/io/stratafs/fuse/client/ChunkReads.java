@@ -31,13 +31,21 @@ public final class ChunkReads {
   private final ReplicaOrder order;
   private final StorageDirectory directory;
   private final Executor background;
+  private final LocalReplicaReader local;
 
   /**
    * @param directory where external targets are reachable; null = read local replicas only
    * @param background runs the best-effort exclusion of corrupt replicas (blocking calls)
+   * @param local short-circuit reads of replicas on this machine; null = always through the daemon
    */
   public ChunkReads(
-      StorageClient storage, ChunkLocations chunks, ReplicaOrder order, StorageDirectory directory, Executor background) {
+      StorageClient storage,
+      ChunkLocations chunks,
+      ReplicaOrder order,
+      StorageDirectory directory,
+      Executor background,
+      LocalReplicaReader local) {
+    this.local = local;
     this.storage = storage;
     this.chunks = chunks;
     this.order = order;
@@ -88,6 +96,12 @@ public final class ChunkReads {
     Source s = sources.get(i);
     // Only the first attempt waits for an in-flight permit: fallbacks start on event-loop threads.
     boolean first = i == 0;
+    if (first && local != null && s.replica() != null) {
+      int n = local.tryRead(chunk, s.replica(), offset, dst); // the caller's thread: no hop
+      if (n != LocalReplicaReader.NOT_SERVED) {
+        return CompletableFuture.completedFuture(n);
+      }
+    }
     CompletableFuture<Integer> attempt;
     try {
       attempt =

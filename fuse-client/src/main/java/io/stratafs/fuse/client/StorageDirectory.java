@@ -63,6 +63,16 @@ public final class StorageDirectory implements AutoCloseable {
     return false;
   }
 
+  /** The directory of device {@code device} of storage daemon {@code storageId}, as it registered it. */
+  public java.util.Optional<String> devicePath(String storageId, String device) {
+    for (StorageRegistration reg : registrations()) {
+      if (reg.getStorageId().equals(storageId)) {
+        return reg.getDevicesList().stream().filter(d -> d.getName().equals(device)).map(d -> d.getPath()).findFirst();
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   private List<StorageRegistration> registrations() {
     List<StorageRegistration> out = new ArrayList<>();
     for (ChildData node : cache.stream().toList()) {

@@ -5,6 +5,7 @@ import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.fuse.client.ChunkLocations;
 import io.stratafs.fuse.client.ChunkReads;
+import io.stratafs.fuse.client.LocalReplicaReader;
 import io.stratafs.fuse.client.ChunkWrites;
 import io.stratafs.fuse.client.MetaClient;
 import io.stratafs.fuse.client.ReplicaOrder;
@@ -104,7 +105,15 @@ public final class StrataVfs implements Vfs {
             meta,
             storage,
             new ChunkWrites(storage, chunks, host, recovery),
-            new ChunkReads(storage, chunks, new ReplicaOrder(host), meta.storageDirectory(), recovery),
+            new ChunkReads(
+                storage,
+                chunks,
+                new ReplicaOrder(host),
+                meta.storageDirectory(),
+                recovery,
+                cfg.shortCircuitReads() && meta.storageDirectory() != null
+                    ? new LocalReplicaReader(meta.storageDirectory()::devicePath)
+                    : null),
             chunks,
             meta.fsInfo().getChunkSize(),
             host,

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param writeBufferBytes buffered bytes per open file before writes flush
  * @param readAheadBytes bytes prefetched ahead of sequential reads, per handle (0 = off)
  * @param ioThreads bound on concurrent storage RPCs and threads for background reads
+ * @param shortCircuitReads read replicas whose device is on this machine straight from their chunk
+ *     files (verified; any doubt falls back to the daemon), see LocalReplicaReader
  */
 public record StrataVfsConfig(
     String zkConnect,
@@ -25,7 +27,19 @@ public record StrataVfsConfig(
     Duration retryFor,
     long writeBufferBytes,
     long readAheadBytes,
-    int ioThreads) {
+    int ioThreads,
+    boolean shortCircuitReads) {
+
+  /** With short-circuit reads on. */
+  public StrataVfsConfig(
+      String zkConnect, String fsName, String clientName, Duration rpcTimeout, Duration retryFor,
+      long writeBufferBytes, long readAheadBytes, int ioThreads) {
+    this(zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, readAheadBytes, ioThreads, true);
+  }
+
+  public StrataVfsConfig withShortCircuitReads(boolean on) {
+    return new StrataVfsConfig(zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, readAheadBytes, ioThreads, on);
+  }
 
   public StrataVfsConfig {
     if (zkConnect == null || zkConnect.isBlank()) {
@@ -38,7 +52,10 @@ public record StrataVfsConfig(
     }
   }
 
-  /** clientName = host + pid, RPC timeout 30 s, retry for 60 s, 32 MiB write buffer, 8 MiB read-ahead, 16 I/O threads. */
+  /**
+   * clientName = host + pid, RPC timeout 30 s, retry for 60 s, 32 MiB write buffer, 8 MiB
+   * read-ahead, 16 I/O threads, short-circuit reads on.
+   */
   public static StrataVfsConfig defaults(String zkConnect, String fsName) {
     return new StrataVfsConfig(
         zkConnect,

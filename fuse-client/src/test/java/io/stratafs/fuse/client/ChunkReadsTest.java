@@ -53,7 +53,7 @@ class ChunkReadsTest {
   }
 
   private static ChunkReads reads(HandWrittenCluster c, String clientHost) {
-    return new ChunkReads(c.storageClient(), c.locations, new ReplicaOrder(clientHost), c.metaClient.storageDirectory(), c.recovery);
+    return new ChunkReads(c.storageClient(), c.locations, new ReplicaOrder(clientHost), c.metaClient.storageDirectory(), c.recovery, null);
   }
 
   private static String read(ChunkReads r, ChunkInfo chunk) {

@@ -50,7 +50,7 @@ class FileWriterDirtyChunksTest {
             c.metaClient,
             storage,
             new ChunkWrites(storage, c.locations, "client-host", c.recovery),
-            new ChunkReads(storage, c.locations, new ReplicaOrder("client-host"), null, c.recovery),
+            new ChunkReads(storage, c.locations, new ReplicaOrder("client-host"), null, c.recovery, null),
             c.locations,
             1 << 20,
             "client-host",

@@ -1,0 +1,96 @@
+package io.stratafs.fuse.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.stratafs.protocol.meta.ChunkInfo;
+import io.stratafs.protocol.meta.Replica;
+import io.stratafs.storage.DeviceSpec;
+import io.stratafs.storage.chunk.ChunkStore;
+import io.stratafs.storage.chunk.Device;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Short-circuit reads against chunk files a real {@link ChunkStore} wrote: the same bytes as the
+ * daemon would return, and NOT_SERVED (never other bytes) whenever something is off.
+ */
+class LocalReplicaReaderTest {
+  private static final long CHUNK = 0x1234;
+  private static final int SIZE = 300_000; // five 64 KiB blocks, the last one partial
+
+  @TempDir Path dir;
+  private ChunkStore store;
+  private Device device;
+  private byte[] content;
+  private LocalReplicaReader reader;
+
+  @BeforeEach
+  void writeAChunk() {
+    store = ChunkStore.open("s1", List.of(new DeviceSpec("d0", "nvme", dir.resolve("d0"))), 0);
+    device = store.devices().getFirst();
+    content = new byte[SIZE];
+    new Random(7).nextBytes(content);
+    store.write(CHUNK, "d0", 0, Unpooled.wrappedBuffer(content), true);
+    reader = new LocalReplicaReader((storage, dev) -> storage.equals("s1") && dev.equals("d0") ? Optional.of(device.root().toString()) : Optional.empty());
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private Replica replica(long incarnation) {
+    return Replica.newBuilder().setStorageId("s1").setDevice("d0").setAddress("127.0.0.1:1").setIncarnation(incarnation).build();
+  }
+
+  private static ChunkInfo chunk(long id) {
+    return ChunkInfo.newBuilder().setChunkId(id).setVersion(1).build();
+  }
+
+  @Test
+  void readsTheSameBytesTheDaemonWouldAcrossBlocksAndShortAtTheEnd() {
+    for (long[] range : new long[][] {{0, 4096}, {65_000, 2_000}, {100, 250_000}, {SIZE - 10, 4096}, {SIZE, 10}}) {
+      ByteBuffer dst = ByteBuffer.allocate((int) range[1]);
+      int n = reader.tryRead(chunk(CHUNK), replica(device.incarnation()), range[0], dst);
+      int expected = (int) Math.max(0, Math.min(range[1], SIZE - range[0]));
+      assertThat(n).as("bytes at %d", range[0]).isEqualTo(expected);
+      assertThat(dst.position()).as("position untouched").isZero();
+      assertThat(Arrays.copyOf(dst.array(), n))
+          .isEqualTo(Arrays.copyOfRange(content, (int) Math.min(range[0], SIZE), (int) Math.min(range[0], SIZE) + n));
+    }
+  }
+
+  @Test
+  void aFlippedByteIsNotServedSoTheDaemonAnswersAndReportsIt() throws Exception {
+    Path file = store.chunkPath(CHUNK, "d0");
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(70_000);
+      int b = raf.read();
+      raf.seek(70_000);
+      raf.write(b ^ 1);
+    }
+    ByteBuffer dst = ByteBuffer.allocate(8192);
+    assertThat(reader.tryRead(chunk(CHUNK), replica(device.incarnation()), 66_000, dst)).isEqualTo(LocalReplicaReader.NOT_SERVED);
+    assertThat(reader.tryRead(chunk(CHUNK), replica(device.incarnation()), 0, dst)).as("other blocks still fine").isEqualTo(8192);
+  }
+
+  @Test
+  void anotherIncarnationAnUnknownDaemonOrAMissingChunkIsNotServed() {
+    ByteBuffer dst = ByteBuffer.allocate(4096);
+    assertThat(reader.tryRead(chunk(CHUNK), replica(device.incarnation() + 1), 0, dst)).isEqualTo(LocalReplicaReader.NOT_SERVED);
+    assertThat(reader.tryRead(chunk(CHUNK), replica(0), 0, dst)).isEqualTo(LocalReplicaReader.NOT_SERVED);
+    Replica elsewhere = replica(device.incarnation()).toBuilder().setStorageId("s2").build();
+    assertThat(reader.tryRead(chunk(CHUNK), elsewhere, 0, dst)).isEqualTo(LocalReplicaReader.NOT_SERVED);
+    assertThat(reader.tryRead(chunk(CHUNK + 1), replica(device.incarnation()), 0, dst)).isEqualTo(LocalReplicaReader.NOT_SERVED);
+  }
+}
