@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.Replica;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -84,21 +86,28 @@ public final class LocalReplicaReader {
     if (!readFully(crcFile, crcs, first * 4)) {
       return NOT_SERVED;
     }
-    ByteBuffer buf = ByteBuffer.allocate(n);
-    if (!readFully(data, buf, start)) {
-      return NOT_SERVED;
-    }
-    for (int i = 0; i < blocks; i++) {
-      int blockStart = i * BLOCK_SIZE;
-      int blockLen = Math.min(BLOCK_SIZE, n - blockStart);
-      if (crcPadded(buf.slice(blockStart, blockLen)) != crcs.getInt(i * 4)) {
+    // A pooled direct buffer: a heap one would make the JDK cache a temporary direct buffer of
+    // the read's size in every reading thread (megabytes each, outside the heap bound).
+    ByteBuf pooled = PooledByteBufAllocator.DEFAULT.directBuffer(n, n);
+    try {
+      ByteBuffer buf = pooled.nioBuffer(0, n);
+      if (!readFully(data, buf, start)) {
         return NOT_SERVED;
       }
+      for (int i = 0; i < blocks; i++) {
+        int blockStart = i * BLOCK_SIZE;
+        int blockLen = Math.min(BLOCK_SIZE, n - blockStart);
+        if (crcPadded(buf.slice(blockStart, blockLen)) != crcs.getInt(i * 4)) {
+          return NOT_SERVED;
+        }
+      }
+      int at = (int) (offset - start);
+      int count = (int) (end - offset);
+      dst.duplicate().put(buf.slice(at, count));
+      return count;
+    } finally {
+      pooled.release();
     }
-    int at = (int) (offset - start);
-    int count = (int) (end - offset);
-    dst.duplicate().put(buf.slice(at, count));
-    return count;
   }
 
   /** CRC32C of the block's bytes followed by zeros up to a full block, as the chunk store keeps it. */
