@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.Replica;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -86,11 +86,12 @@ public final class LocalReplicaReader {
     if (!readFully(crcFile, crcs, first * 4)) {
       return NOT_SERVED;
     }
-    // A pooled direct buffer: a heap one would make the JDK cache a temporary direct buffer of
-    // the read's size in every reading thread (megabytes each, outside the heap bound).
-    ByteBuf pooled = PooledByteBufAllocator.DEFAULT.directBuffer(n, n);
+    // A direct buffer freed at once: a heap one would make the JDK cache a temporary direct buffer
+    // of the read's size in every reading thread, and a pooled one grows arenas per reading
+    // thread; both outside the heap bound (the mount must stay under 512 MiB RSS).
+    ByteBuf direct = UnpooledByteBufAllocator.DEFAULT.directBuffer(n, n);
     try {
-      ByteBuffer buf = pooled.nioBuffer(0, n);
+      ByteBuffer buf = direct.nioBuffer(0, n);
       if (!readFully(data, buf, start)) {
         return NOT_SERVED;
       }
@@ -106,7 +107,7 @@ public final class LocalReplicaReader {
       dst.duplicate().put(buf.slice(at, count));
       return count;
     } finally {
-      pooled.release();
+      direct.release();
     }
   }
 
