@@ -6,6 +6,7 @@ import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.Replica;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.util.internal.OutOfDirectMemoryError;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -66,8 +67,8 @@ public final class LocalReplicaReader {
       return read(data, crc, offset, dst);
     } catch (NoSuchFileException e) {
       return NOT_SERVED; // not written yet, or gone: the daemon knows which
-    } catch (IOException | RuntimeException e) {
-      return NOT_SERVED;
+    } catch (IOException | RuntimeException | OutOfDirectMemoryError e) {
+      return NOT_SERVED; // the daemon path has its own (bounded, pooled) buffers
     }
   }
 
