@@ -81,6 +81,12 @@ public final class S3Backend implements BlobBackend {
     if (length < 0) {
       throw new IllegalArgumentException("negative length " + length + " for " + key);
     }
+    if (length == 0) {
+      // An empty body needs no stream: HttpURLConnection, asked to stream zero bytes, sometimes
+      // fails with "Error writing request body" (seen against S3Proxy, all retries alike).
+      call("writing", key, () -> s3.putObject(b -> b.bucket(settings.bucket()).key(key), RequestBody.empty()));
+      return;
+    }
     // The SDK sends exactly `length` bytes; a shorter stream fails the request, and S3 stores
     // nothing for a failed PutObject.
     try {
