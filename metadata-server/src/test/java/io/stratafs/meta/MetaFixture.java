@@ -10,7 +10,10 @@ import io.stratafs.meta.kv.KvStore;
 import io.stratafs.meta.kv.MemoryKvStore;
 import io.stratafs.meta.kv.rocks.RocksKvStore;
 import io.stratafs.meta.replication.ReplicationConfig;
-import io.stratafs.meta.storage.BlobDaemons;
+import io.stratafs.meta.storage.HookedStorageRpc;
+import io.stratafs.meta.storage.RpcStorageRpc;
+import io.stratafs.meta.storage.StorageView;
+import io.stratafs.protocol.rpc.RpcClient;
 import io.stratafs.protocol.meta.*;
 import io.stratafs.protocol.storage.StorageRegistration;
 import java.nio.charset.StandardCharsets;
@@ -20,16 +23,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
-/** A MetaService on a real store with controllable clocks and an in-process storage side. */
+/**
+ * A MetaService on a real store with controllable clocks, calling storage daemons through the
+ * production RpcStorageRpc: the daemons in {@link #storages} (a fixed list; tests that need
+ * storage start real daemons and list them) or those of a given view (see RealDaemons).
+ */
 public final class MetaFixture implements AutoCloseable {
   public static final long ROOT = 1;
   public static final Caller ROOT_CALLER = Caller.newBuilder().setUid(0).setGid(0).build();
 
-  /** The storage side: in-memory daemons (see BlobDaemons). */
-  public final BlobDaemons daemons = new BlobDaemons();
-  /** Storage calls the service made, in order ("truncate chunk len" / "delete chunk" / ...). */
-  public final List<String> storageCalls = daemons.calls;
   public final List<StorageRegistration> storages = new CopyOnWriteArrayList<>();
+  /** The daemons the service sees: {@link #storages} unless the fixture was given a view. */
+  public final StorageView view;
+  private final RpcClient client = new RpcClient("meta-fixture");
+  /** The service's storage calls: the real RPCs, with hooks to race a commit against them. */
+  public final HookedStorageRpc storageRpc;
   public final AtomicLong wall = new AtomicLong(1_700_000_000_000_000_000L);
   public final AtomicLong mono = new AtomicLong(0);
   public final KvStore store;
@@ -37,16 +45,18 @@ public final class MetaFixture implements AutoCloseable {
   public final MetaService svc;
 
   private MetaFixture(KvStore store) {
-    this(store, ReplicationConfig.DEFAULTS);
+    this(store, ReplicationConfig.DEFAULTS, null);
   }
 
-  private MetaFixture(KvStore store, ReplicationConfig replication) {
+  private MetaFixture(KvStore store, ReplicationConfig replication, StorageView view) {
     this.store = store;
+    this.view = view != null ? view : () -> List.copyOf(storages);
+    this.storageRpc = new HookedStorageRpc(new RpcStorageRpc(client, this.view));
     this.journal = new GroupCommitJournal("test", store);
     this.svc =
         new MetaService(
             store, journal,
-            new MetaService.Setup("test", 1024, () -> List.copyOf(storages), daemons,
+            new MetaService.Setup("test", 1024, this.view, storageRpc,
                 wall::get, mono::get, LeaderGate.ALWAYS, replication));
   }
 
@@ -59,7 +69,12 @@ public final class MetaFixture implements AutoCloseable {
   }
 
   public static MetaFixture rocks(Path dir, ReplicationConfig replication) {
-    return new MetaFixture(RocksKvStore.open(dir), replication);
+    return new MetaFixture(RocksKvStore.open(dir), replication, null);
+  }
+
+  /** On RocksDB in {@code dir}, with the daemons {@code view} shows. */
+  public static MetaFixture rocks(Path dir, ReplicationConfig replication, StorageView view) {
+    return new MetaFixture(RocksKvStore.open(dir), replication, view);
   }
 
   public static Caller user(int uid, int gid, int... groups) {
@@ -140,5 +155,6 @@ public final class MetaFixture implements AutoCloseable {
   public void close() {
     journal.close();
     store.close();
+    client.close();
   }
 }

@@ -3,45 +3,37 @@ package io.stratafs.meta;
 import static io.stratafs.meta.MetaFixture.*;
 
 import io.stratafs.meta.replication.ReplicationConfig;
+import io.stratafs.meta.storage.RealDaemons;
 import io.stratafs.protocol.meta.*;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link MetaFixture} on RocksDB with three daemons a, b, c on hosts h1..h3 and nodes n1..n3
- * (nvme, all reaching external target s3main) and helpers for files with one chunk.
+ * A {@link MetaFixture} on RocksDB with three real storage daemons a, b, c (nodes n1..n3, nvme,
+ * all reaching external target s3main, a nas directory; placement prefers a, then b, then c) and
+ * helpers for files with one chunk.
  */
 public final class ReplicationFixture implements AutoCloseable {
   public static final ReplicationConfig CONFIG =
       ReplicationConfig.DEFAULTS.withUploadDelayMs(200).withMissingGraceMs(2_000);
 
+  public final RealDaemons d;
   public final MetaFixture f;
   /** Root in a real session, so files created by {@link #file} stay open until {@link #release}. */
   public final Caller caller;
 
+  /** The metadata store in {@code dir}, the daemons' devices and external directory beside it. */
   public ReplicationFixture(Path dir) {
-    f = MetaFixture.rocks(dir, CONFIG);
-    for (String id : new String[] {"a", "b", "c"}) {
-      f.storages.add(reg(id, 0));
+    d = new RealDaemons(dir.resolveSibling("daemons"), "a", "b", "c");
+    try {
+      f = MetaFixture.rocks(dir, CONFIG, d.view);
+    } catch (RuntimeException e) {
+      d.close();
+      throw e;
     }
     long session = f.svc.openSession(OpenSessionRequest.newBuilder().setClientName("test").setHost("h1").build())
         .getSessionId();
     caller = ROOT_CALLER.toBuilder().setSessionId(session).build();
-  }
-
-  public static io.stratafs.protocol.storage.StorageRegistration reg(String id, long incarnationBump) {
-    int n = id.charAt(0) - 'a' + 1;
-    var r = Regs.reg(id, "h" + n, "n" + n, "nvme", 1000 - n, "s3main=s3").toBuilder();
-    r.getDevicesBuilder(0).setIncarnation(1 + incarnationBump);
-    return r.build();
-  }
-
-  /** Replaces daemon {@code id}'s registration (or removes it when {@code with} is null). */
-  public void register(String id, io.stratafs.protocol.storage.StorageRegistration with) {
-    f.storages.removeIf(s -> s.getStorageId().equals(id));
-    if (with != null) {
-      f.storages.add(with);
-    }
   }
 
   /** A file with {@code policy} whose chunk 0 is allocated (writer on h1) and holds {@code data} on every replica. */
@@ -51,7 +43,7 @@ public final class ReplicationFixture implements AutoCloseable {
     ChunkInfo c = f.svc.allocChunks(AllocChunksRequest.newBuilder().setCaller(ROOT_CALLER).setIno(ino).addIndexes(0)
         .setClientHost("h1").build()).getChunks(0);
     for (Replica r : c.getReplicasList()) {
-      f.daemons.put(r, c.getChunkId(), data);
+      d.put(r, c.getChunkId(), c.getVersion(), data);
     }
     return ino;
   }
@@ -76,6 +68,10 @@ public final class ReplicationFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    f.close();
+    try {
+      f.close();
+    } finally {
+      d.close();
+    }
   }
 }

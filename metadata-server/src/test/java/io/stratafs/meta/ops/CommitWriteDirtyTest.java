@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stratafs.common.StatusCode;
 import io.stratafs.meta.ReplicationFixture;
-import io.stratafs.meta.storage.BlobDaemons;
+import io.stratafs.meta.storage.RealDaemons;
 import io.stratafs.protocol.meta.*;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +52,7 @@ class CommitWriteDirtyTest {
   }
 
   @Test
-  void syncExternalUploadsBeforeReplying() {
+  void syncExternalUploadsBeforeReplying() throws Exception {
     long ino = r.file("f", "safe", new byte[] {4, 5});
     r.commit(ino, 2, true);
     ChunkInfo c = r.chunk(ino);
@@ -60,13 +60,14 @@ class CommitWriteDirtyTest {
     assertThat(c.getExternals(0).getLength()).isEqualTo(2);
     assertThat(c.getExternals(0).getUploadedSeq()).isEqualTo(c.getDirtySeq()).isEqualTo(1);
     assertThat(c.getDirtySinceMs()).isZero();
-    assertThat(r.f.daemons.external).containsKey(BlobDaemons.externalKey("s3main", c.getChunkId(), 1));
+    assertThat(r.d.external()).containsExactly(RealDaemons.externalKey(c.getChunkId(), 1));
+    assertThat(r.d.readExternal("b", c.getChunkId(), 1, 2)).containsExactly(4, 5);
   }
 
   @Test
   void aFailedSyncUploadIsUnavailableAndLeavesTheChunkDirty() {
     long ino = r.file("f", "safe", new byte[] {4, 5});
-    r.f.daemons.down.add(r.chunk(ino).getReplicas(0).getStorageId());
+    r.d.stop(r.chunk(ino).getReplicas(0).getStorageId()); // the only daemon holding the bytes
     expectCode(StatusCode.UNAVAILABLE, () -> r.commit(ino, 2, true));
     ChunkInfo c = r.chunk(ino);
     assertThat(c.getDirtySeq()).isEqualTo(1);
@@ -81,6 +82,8 @@ class CommitWriteDirtyTest {
     r.f.setattr(ROOT_CALLER, ino, SetAttrField.SET_SIZE_VALUE, SetAttrRequest.newBuilder().setSize(10));
     ChunkInfo c = r.chunk(ino);
     assertThat(c.getDirtySeq()).isEqualTo(2);
-    assertThat(r.f.daemons.get(c.getReplicas(0), c.getChunkId())).hasSize(10);
+    for (Replica replica : c.getReplicasList()) {
+      assertThat(r.d.get(replica, c.getChunkId())).hasSize(10);
+    }
   }
 }

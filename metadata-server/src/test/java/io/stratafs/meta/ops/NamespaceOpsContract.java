@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stratafs.common.StatusCode;
 import io.stratafs.meta.MetaFixture;
 import io.stratafs.meta.kv.Cf;
+import io.stratafs.meta.storage.RealDaemons;
 import io.stratafs.protocol.meta.*;
 import io.stratafs.protocol.storage.DeviceStat;
 import io.stratafs.protocol.storage.StorageRegistration;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Namespace operations through MetaService; run on every KvStore. */
 abstract class NamespaceOpsContract {
@@ -279,19 +282,30 @@ abstract class NamespaceOpsContract {
   }
 
   @Test
-  void truncateDropsChunksPastTheEndAndCutsTheStraddlingOne() {
-    f.storages.add(StorageRegistration.newBuilder().setStorageId("s1").setAddress("127.0.0.1:9")
-        .addDevices(DeviceStat.newBuilder().setName("d0").setMedia("nvme").setFreeBytes(100).setCapacityBytes(200)).build());
+  void truncateDropsChunksPastTheEndAndCutsTheStraddlingOne(@TempDir Path storageDir) {
+    try (RealDaemons daemons = new RealDaemons(storageDir, "s1")) {
+      truncateDropsChunksPastTheEndAndCutsTheStraddlingOne(daemons);
+    }
+  }
+
+  private void truncateDropsChunksPastTheEndAndCutsTheStraddlingOne(RealDaemons daemons) {
+    f.storages.add(daemons.registration("s1"));
     Attr a = f.create(ROOT, "a");
     ChunksReply chunks = f.svc.allocChunks(AllocChunksRequest.newBuilder().setCaller(ROOT_CALLER)
         .setIno(a.getIno()).addIndexes(0).addIndexes(1).addIndexes(2).build());
     assertThat(chunks.getChunksList()).extracting(ChunkInfo::getVersion).containsOnly(1L);
+    for (ChunkInfo c : chunks.getChunksList()) {
+      daemons.put(c.getReplicas(0), c.getChunkId(), 1, new byte[1024]);
+    }
     f.svc.commitWrite(CommitWriteRequest.newBuilder().setCaller(ROOT_CALLER).setIno(a.getIno()).setNewSize(3000).build());
     assertThat(f.getattr(a.getIno()).getSize()).isEqualTo(3000);
     Attr r = f.setattr(ROOT_CALLER, a.getIno(), SetAttrField.SET_SIZE_VALUE, SetAttrRequest.newBuilder().setSize(1500));
     assertThat(r.getSize()).isEqualTo(1500);
     long straddling = chunks.getChunks(1).getChunkId();
-    assertThat(f.storageCalls).containsExactly("truncate " + straddling + " 476");
+    // Only the straddling chunk is cut on the daemon; the one past the end waits for gc.
+    assertThat(daemons.get("s1", chunks.getChunks(0).getChunkId())).hasSize(1024);
+    assertThat(daemons.get("s1", straddling)).hasSize(476);
+    assertThat(daemons.get("s1", chunks.getChunks(2).getChunkId())).hasSize(1024);
     ChunksReply left = f.svc.getChunks(GetChunksRequest.newBuilder().setIno(a.getIno()).setCount(10).build());
     assertThat(left.getChunksList()).extracting(ChunkInfo::getIndex).containsExactly(0L, 1L);
     assertThat(f.store.scan(Cf.GC, new byte[0], null, 10)).hasSize(1);

@@ -6,17 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stratafs.common.StatusCode;
 import io.stratafs.meta.ReplicationFixture;
 import io.stratafs.meta.kv.Cf;
-import io.stratafs.meta.storage.BlobDaemons;
+import io.stratafs.meta.storage.RealDaemons;
 import io.stratafs.meta.storage.ChunkGc;
 import io.stratafs.protocol.meta.*;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Uses BlobDaemons for storage.UploadChunk/RestoreChunk/DeleteExternal (not yet served by the daemon). */
+/** The replicator against three real daemons uploading to a nas directory. */
 class ExternalReplicatorTest {
   @TempDir Path tmp;
   ReplicationFixture r;
@@ -34,7 +33,7 @@ class ExternalReplicatorTest {
   }
 
   @Test
-  void uploadsOnceTheDelayPassedThenDropsOlderGenerations() {
+  void uploadsOnceTheDelayPassedThenDropsOlderGenerations() throws Exception {
     long ino = r.file("f", "hybrid", new byte[] {1, 2});
     r.commit(ino, 2, false);
     r.advanceMs(100);
@@ -49,14 +48,16 @@ class ExternalReplicatorTest {
     assertThat(c.getDirtySinceMs()).isZero();
     assertThat(rep.pending()).isZero();
     assertThat(rep.lagMs()).isZero();
+    assertThat(r.d.readExternal("a", c.getChunkId(), 1, 2)).containsExactly(1, 2);
 
-    r.f.daemons.put(c.getReplicas(0), c.getChunkId(), new byte[] {3, 3, 3});
+    r.d.put(c.getReplicas(0), c.getChunkId(), c.getVersion(), new byte[] {3, 3, 3});
     r.commit(ino, 3, false);
     r.advanceMs(200);
     rep.runOnce(false);
     c = r.chunk(ino);
     assertThat(c.getExternals(0).getGeneration()).isEqualTo(2);
-    assertThat(r.f.daemons.external.keySet()).containsExactly(BlobDaemons.externalKey("s3main", c.getChunkId(), 2));
+    assertThat(r.d.external()).containsExactly(RealDaemons.externalKey(c.getChunkId(), 2));
+    assertThat(r.d.readExternal("a", c.getChunkId(), 2, 3)).containsExactly(3, 3, 3);
     assertThat(rep.runOnce(false).uploaded()).isZero(); // nothing left to do
   }
 
@@ -64,8 +65,8 @@ class ExternalReplicatorTest {
   void aWriteCommittedDuringTheUploadLeavesTheChunkDirty() {
     long ino = r.file("f", "hybrid", new byte[] {1});
     r.commit(ino, 1, false);
-    r.f.daemons.duringUpload = id -> {
-      r.f.daemons.duringUpload = x -> {};
+    r.f.storageRpc.afterUpload = id -> {
+      r.f.storageRpc.afterUpload = x -> {};
       r.commit(ino, 1, false); // races the upload: dirty_seq 1 -> 2
     };
     rep.runOnce(true);
@@ -86,9 +87,9 @@ class ExternalReplicatorTest {
     long ino = r.file("f", "hybrid", new byte[] {1});
     r.commit(ino, 1, false);
     r.release(ino);
-    r.f.daemons.duringUpload = id -> r.f.unlink(ROOT_CALLER, ROOT, "f");
+    r.f.storageRpc.afterUpload = id -> r.f.unlink(ROOT_CALLER, ROOT, "f");
     rep.runOnce(true);
-    assertThat(r.f.daemons.external).isEmpty();
+    assertThat(r.d.external()).isEmpty();
   }
 
   @Test
@@ -104,15 +105,15 @@ class ExternalReplicatorTest {
     c = r.chunk(ino);
     assertThat(c.getReplicasList()).isEmpty();
     assertThat(c.getVersion()).isEqualTo(2);
-    assertThat(r.f.daemons.local).isEmpty();
+    assertThat(r.d.localChunks()).isEmpty();
   }
 
   @Test
   void aNewLeaderFindsDirtyChunksInTheRecords() {
     long ino = r.file("f", "hybrid", new byte[] {1});
     r.commit(ino, 1, false);
-    ExternalReplicator fresh = new ExternalReplicator(r.f.store, r.f.journal, r.f.daemons,
-        () -> List.copyOf(r.f.storages), r.f.svc.context().policies(), ReplicationFixture.CONFIG,
+    ExternalReplicator fresh = new ExternalReplicator(r.f.store, r.f.journal, r.f.storageRpc,
+        r.f.view, r.f.svc.context().policies(), ReplicationFixture.CONFIG,
         r.f.svc.context()::nowMs);
     assertThat(fresh.runOnce(true).uploaded()).isEqualTo(1);
     assertThat(r.chunk(ino).getExternals(0).getGeneration()).isEqualTo(1);
@@ -123,7 +124,8 @@ class ExternalReplicatorTest {
     long ino = r.file("f", "hybrid", new byte[] {1});
     r.commit(ino, 1, false);
     String holder = r.chunk(ino).getReplicas(0).getStorageId();
-    r.register(holder, io.stratafs.meta.Regs.reg(holder, "hx", "nx", "nvme", 10));
+    r.d.stop(holder);
+    r.d.start(holder, false); // back without s3main
     ExternalReplicator.Pass p = rep.runOnce(true);
     assertThat(p.failed()).isEqualTo(1);
     assertThat(p.pending()).isEqualTo(1);
@@ -136,10 +138,11 @@ class ExternalReplicatorTest {
     rep.runOnce(true);
     r.release(ino);
     r.f.unlink(ROOT_CALLER, ROOT, "f");
-    ChunkGc gc = new ChunkGc(r.f.store, r.f.journal, r.f.daemons, () -> List.copyOf(r.f.storages));
+    assertThat(r.d.external()).isNotEmpty();
+    ChunkGc gc = new ChunkGc(r.f.store, r.f.journal, r.f.storageRpc, r.f.view);
     assertThat(gc.runOnce()).isEqualTo(1);
-    assertThat(r.f.daemons.external).isEmpty();
-    assertThat(r.f.daemons.local).isEmpty();
+    assertThat(r.d.external()).isEmpty();
+    assertThat(r.d.localChunks()).isEmpty();
     assertThat(r.f.store.scan(Cf.GC, new byte[0], null, 10)).isEmpty();
   }
 
@@ -151,12 +154,13 @@ class ExternalReplicatorTest {
     rep.runOnce(true);
     rep.runOnce(true);
     assertThat(r.chunk(ino).getReplicasList()).isEmpty();
+    // Every daemon is on 127.0.0.1, so the client's host does not pick one: placement's first choice does.
     ChunkInfo c = r.f.svc.ensureLocalReplica(EnsureLocalReplicaRequest.newBuilder().setCaller(ROOT_CALLER)
-        .setIno(ino).setIndex(0).setClientHost("h3").build()).getChunk();
-    assertThat(c.getReplicasList()).extracting(Replica::getStorageId).containsExactly("c");
+        .setIno(ino).setIndex(0).setClientHost("127.0.0.1").build()).getChunk();
+    assertThat(c.getReplicasList()).extracting(Replica::getStorageId).containsExactly("a");
     assertThat(c.getVersion()).isEqualTo(3);
-    assertThat(r.f.daemons.get(c.getReplicas(0), c.getChunkId())).containsExactly(7, 8);
-    assertThat(r.f.daemons.versions.get(BlobDaemons.localKey(c.getReplicas(0), c.getChunkId()))).isEqualTo(3);
+    assertThat(r.d.get(c.getReplicas(0), c.getChunkId())).containsExactly(7, 8);
+    assertThat(r.d.version("a", c.getChunkId())).isEqualTo(3);
     // A chunk with a local replica is returned as is.
     assertThat(r.f.svc.ensureLocalReplica(EnsureLocalReplicaRequest.newBuilder().setCaller(ROOT_CALLER)
         .setIno(ino).setIndex(0).build()).getChunk()).isEqualTo(c);
@@ -172,7 +176,7 @@ class ExternalReplicatorTest {
     r.f.setattr(ROOT_CALLER, ino, SetAttrField.SET_SIZE_VALUE, SetAttrRequest.newBuilder().setSize(2));
     ChunkInfo c = r.chunk(ino);
     assertThat(c.getReplicasCount()).isEqualTo(1);
-    assertThat(r.f.daemons.get(c.getReplicas(0), c.getChunkId())).containsExactly(1, 2);
+    assertThat(r.d.get(c.getReplicas(0), c.getChunkId())).containsExactly(1, 2);
     assertThat(c.getDirtySeq()).isEqualTo(2);
     rep.runOnce(true);
     assertThat(r.chunk(ino).getExternals(0).getLength()).isEqualTo(2);

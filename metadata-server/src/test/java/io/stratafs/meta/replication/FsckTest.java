@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Uses BlobDaemons for the storage calls repair makes (CopyChunk, UploadChunk: not yet served by the daemon). */
+/** Fsck over three real daemons: wiped devices and a corrupt chunk file. */
 class FsckTest {
   @TempDir Path tmp;
   ReplicationFixture r;
@@ -36,7 +36,7 @@ class FsckTest {
     long single = r.file("single", "single", new byte[] {3});
     r.commit(hybrid, 1, false);
     r.advanceMs(1_000);
-    r.register("b", ReplicationFixture.reg("b", 1)); // wipes hot's second replica
+    r.d.wipe("b"); // loses hot's second replica
     FsckReply before = fsck(false);
     assertThat(before.getChunks()).isEqualTo(3);
     assertThat(before.getUnderReplicated()).isEqualTo(1);
@@ -54,13 +54,18 @@ class FsckTest {
     assertThat(after.getMaxExternalLagMs()).isZero();
     assertThat(after.getDetailsList()).isEmpty();
     assertThat(r.chunk(single).getReplicasCount()).isEqualTo(1);
+    ChunkInfo h = r.chunk(hot);
+    assertThat(h.getReplicasCount()).isEqualTo(2);
+    for (Replica replica : h.getReplicasList()) {
+      assertThat(r.d.get(replica, h.getChunkId())).containsExactly(1);
+    }
   }
 
   @Test
   void aChunkWhoseOnlyReplicaIsGoneIsLost() {
     long single = r.file("single", "single", new byte[] {3});
     String home = r.chunk(single).getReplicas(0).getStorageId();
-    r.register(home, ReplicationFixture.reg(home, 1));
+    r.d.wipe(home);
     FsckReply reply = fsck(true);
     assertThat(reply.getLost()).isEqualTo(1);
     assertThat(reply.getDetails(0).getState()).isEqualTo("lost");
@@ -70,11 +75,17 @@ class FsckTest {
   void corruptReplicasAreCountedUntilRepaired() {
     long hot = r.file("hot", "hot", new byte[] {1});
     ChunkInfo c = r.chunk(hot);
-    r.register("a", ReplicationFixture.reg("a", 0).toBuilder()
-        .addCorruptChunks(ReplicaHealth.corruptName("d0", c.getChunkId())).build());
+    assertThat(c.getReplicas(0).getStorageId()).isEqualTo("a");
+    r.d.corrupt(c.getReplicas(0), c.getChunkId());
+    assertThat(r.d.registration("a").getCorruptChunksList())
+        .containsExactly(ReplicaHealth.corruptName("d0", c.getChunkId()));
     assertThat(fsck(false).getCorrupt()).isEqualTo(1);
     FsckReply repaired = fsck(true);
     assertThat(repaired.getCorrupt()).isZero();
     assertThat(repaired.getUnderReplicated()).isZero();
+    ChunkInfo now = r.chunk(hot);
+    for (Replica replica : now.getReplicasList()) {
+      assertThat(r.d.get(replica, c.getChunkId())).containsExactly(1);
+    }
   }
 }

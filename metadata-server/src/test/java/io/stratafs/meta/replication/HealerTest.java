@@ -3,7 +3,6 @@ package io.stratafs.meta.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stratafs.meta.ReplicationFixture;
-import io.stratafs.meta.storage.BlobDaemons;
 import io.stratafs.protocol.meta.*;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -11,7 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Uses BlobDaemons for storage.CopyChunk/RestoreChunk (not yet served by the daemon). */
+/** The healer against three real daemons that are stopped, restarted, wiped or have a chunk corrupted. */
 class HealerTest {
   @TempDir Path tmp;
   ReplicationFixture r;
@@ -37,7 +36,7 @@ class HealerTest {
     long ino = r.file("f", "hot", new byte[] {1, 2});
     long id = r.chunk(ino).getChunkId();
     assertThat(ids(r.chunk(ino))).containsExactly("a", "b");
-    r.register("b", null);
+    r.d.stop("b");
     assertThat(healer.runOnce().dropped()).isZero(); // first seen missing now
     r.advanceMs(1_999);
     assertThat(healer.runOnce().dropped()).isZero();
@@ -48,53 +47,60 @@ class HealerTest {
     ChunkInfo c = r.chunk(ino);
     assertThat(ids(c)).containsExactly("a", "c");
     assertThat(c.getVersion()).isEqualTo(3); // one bump for the removal, one for the copy
-    assertThat(r.f.storageCalls).contains("copy " + id + " a->c v3");
-    assertThat(r.f.daemons.get(c.getReplicas(1), id)).containsExactly(1, 2);
+    // Copied a -> c at v3: both hold the bytes at the new version.
+    assertThat(r.d.get("c", id)).containsExactly(1, 2);
+    assertThat(r.d.version("c", id)).isEqualTo(3);
+    assertThat(r.d.version("a", id)).isEqualTo(3);
     assertThat(healer.runOnce()).isEqualTo(new Healer.Pass(0, 0, 0, 0, 0));
   }
 
   @Test
   void aDaemonBackWithinTheGraceKeepsItsReplica() {
     long ino = r.file("f", "hot", new byte[] {1});
-    var b = r.f.storages.stream().filter(s -> s.getStorageId().equals("b")).findFirst().orElseThrow();
-    r.register("b", null);
+    r.d.stop("b");
     healer.runOnce();
     r.advanceMs(1_000);
-    r.register("b", b);
+    r.d.start("b"); // on its old device: the replica is still there
     healer.runOnce(); // registered again: the clock restarts
-    r.register("b", null);
+    r.d.stop("b");
     r.advanceMs(1_500);
     healer.runOnce();
     assertThat(ids(r.chunk(ino))).containsExactly("a", "b");
+    r.d.start("b");
+    assertThat(r.d.get("b", r.chunk(ino).getChunkId())).containsExactly(1);
   }
 
   @Test
   void aWipedDeviceLosesItsReplicaAtOnce() {
     long ino = r.file("f", "hot", new byte[] {1});
-    r.register("b", ReplicationFixture.reg("b", 1));
+    r.d.wipe("b");
     Healer.Pass p = healer.runOnce();
     assertThat(p.dropped()).isEqualTo(1);
-    assertThat(ids(r.chunk(ino))).containsExactly("a", "c");
+    ChunkInfo c = r.chunk(ino);
+    assertThat(ids(c)).containsExactly("a", "c");
+    assertThat(r.d.get("c", c.getChunkId())).containsExactly(1);
   }
 
   @Test
   void aCorruptReplicaIsReplacedAndItsCopyDeleted() {
     long ino = r.file("f", "hot", new byte[] {1});
     ChunkInfo c = r.chunk(ino);
-    r.register("a", ReplicationFixture.reg("a", 0).toBuilder()
-        .addCorruptChunks(ReplicaHealth.corruptName("d0", c.getChunkId())).build());
+    r.d.corrupt(c.getReplicas(0), c.getChunkId()); // a's copy
     Healer.Pass p = healer.runOnce();
     assertThat(p.dropped()).isEqualTo(1);
     assertThat(ids(r.chunk(ino))).containsExactly("b", "c");
-    assertThat(r.f.daemons.get(c.getReplicas(0), c.getChunkId())).isNull(); // the bad copy is gone
-    assertThat(r.f.storageCalls).contains("copy " + c.getChunkId() + " b->c v3");
+    assertThat(r.d.get("a", c.getChunkId())).isNull(); // the bad copy is gone
+    // Copied b -> c at v3.
+    assertThat(r.d.get("c", c.getChunkId())).containsExactly(1);
+    assertThat(r.d.version("c", c.getChunkId())).isEqualTo(3);
+    assertThat(r.d.version("b", c.getChunkId())).isEqualTo(3);
   }
 
   @Test
   void theLastReplicaIsKeptWhenNothingElseHasTheData() {
     long ino = r.file("f", "single", new byte[] {1});
     String only = r.chunk(ino).getReplicas(0).getStorageId();
-    r.register(only, null);
+    r.d.stop(only);
     healer.runOnce();
     r.advanceMs(5_000);
     Healer.Pass p = healer.runOnce();
@@ -109,24 +115,26 @@ class HealerTest {
     r.f.svc.replicator().runOnce(true);
     ChunkInfo c = r.chunk(ino);
     String only = c.getReplicas(0).getStorageId();
-    r.register(only, ReplicationFixture.reg(only, 1)); // wiped
+    r.d.wipe(only);
     Healer.Pass p = healer.runOnce();
     assertThat(p.dropped()).isEqualTo(1);
     assertThat(p.added()).isEqualTo(1);
     ChunkInfo healed = r.chunk(ino);
     assertThat(healed.getReplicasCount()).isEqualTo(1);
     assertThat(healed.getVersion()).isEqualTo(3);
-    assertThat(r.f.daemons.get(healed.getReplicas(0), c.getChunkId())).containsExactly(5, 6, 7);
-    assertThat(r.f.storageCalls).anyMatch(s -> s.startsWith("restore " + c.getChunkId() + " s3main g1"));
+    // Restored from generation 1 on s3main at v3.
+    assertThat(healed.getExternals(0).getGeneration()).isEqualTo(1);
+    assertThat(r.d.get(healed.getReplicas(0), c.getChunkId())).containsExactly(5, 6, 7);
+    assertThat(r.d.version(healed.getReplicas(0).getStorageId(), c.getChunkId())).isEqualTo(3);
   }
 
   @Test
   void aCopyRacingAVersionChangeIsDiscardedAndRetried() {
     long ino = r.file("f", "hot", new byte[] {1});
     ChunkInfo c = r.chunk(ino);
-    r.register("b", ReplicationFixture.reg("b", 1)); // b wiped: the healer drops it (v2) and copies a -> c
-    r.f.daemons.duringCopy = id -> {
-      r.f.daemons.duringCopy = x -> {};
+    r.d.wipe("b"); // the healer drops b (v2) and copies a -> c
+    r.f.storageRpc.afterCopy = id -> {
+      r.f.storageRpc.afterCopy = x -> {};
       // Meanwhile the record moves on (as when a client excludes a replica): version 3.
       r.f.journal.submit(tx -> {
         byte[] key = io.stratafs.meta.schema.MetaSchema.chunkKey(ino, 0);
@@ -140,12 +148,13 @@ class HealerTest {
     ChunkInfo after = r.chunk(ino);
     assertThat(ids(after)).containsExactly("a");
     assertThat(after.getVersion()).isEqualTo(3);
-    assertThat(r.f.daemons.local.keySet()).noneMatch(k -> k.startsWith("c/")); // the orphan copy was deleted
+    assertThat(r.d.get("c", c.getChunkId())).isNull(); // the orphan copy was deleted
     assertThat(healer.runOnce().added()).isEqualTo(1); // the next pass succeeds
     ChunkInfo healed = r.chunk(ino);
     assertThat(healed.getReplicasCount()).isEqualTo(2);
     assertThat(healed.getVersion()).isEqualTo(4);
-    assertThat(r.f.daemons.local).containsKey(BlobDaemons.localKey(healed.getReplicas(1), c.getChunkId()));
+    assertThat(r.d.get(healed.getReplicas(1), c.getChunkId())).containsExactly(1);
+    assertThat(r.d.version(healed.getReplicas(1).getStorageId(), c.getChunkId())).isEqualTo(4);
   }
 
   @Test
@@ -159,6 +168,7 @@ class HealerTest {
     ChunkInfo c = r.chunk(ino);
     assertThat(ids(c)).containsExactly("a");
     assertThat(c.getVersion()).isEqualTo(2);
-    assertThat(r.f.storageCalls).contains("delete " + id);
+    assertThat(r.d.get("b", id)).isNull();
+    assertThat(r.d.get("a", id)).containsExactly(1);
   }
 }

@@ -3,42 +3,48 @@ package io.stratafs.meta.storage;
 import static io.stratafs.meta.schema.MetaSchema.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stratafs.common.StatusCode;
-import io.stratafs.common.StrataException;
 import io.stratafs.meta.journal.GroupCommitJournal;
 import io.stratafs.meta.kv.Cf;
 import io.stratafs.meta.kv.KvBatch;
 import io.stratafs.meta.kv.MemoryKvStore;
 import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.Replica;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/** Gc against two real daemons, one of them stopped for the first pass. */
 class ChunkGcTest {
-  static ChunkInfo chunk(long id, String address) {
+  @TempDir Path tmp;
+
+  static ChunkInfo chunk(long id, RealDaemons daemons, String storageId) {
     return ChunkInfo.newBuilder().setChunkId(id).setVersion(1)
-        .addReplicas(Replica.newBuilder().setStorageId(address).setAddress(address).setDevice("d0")).build();
+        .addReplicas(Replica.newBuilder().setStorageId(storageId).setDevice("d0")
+            .setAddress(daemons.registration(storageId).getAddress())).build();
   }
 
   @Test
   void deletesReplicasAndRetriesWhileADaemonIsDown() {
-    try (MemoryKvStore store = new MemoryKvStore();
+    try (RealDaemons daemons = new RealDaemons(tmp, "a", "b");
+        MemoryKvStore store = new MemoryKvStore();
         GroupCommitJournal journal = new GroupCommitJournal("gc", store)) {
+      ChunkInfo one = chunk(1, daemons, "a");
+      ChunkInfo two = chunk(2, daemons, "b");
+      daemons.put(one.getReplicas(0), 1, 1, new byte[] {1});
+      daemons.put(two.getReplicas(0), 2, 1, new byte[] {2});
       store.write(new KvBatch()
-          .put(Cf.GC, u64(1), encodeChunk(chunk(1, "a:1")))
-          .put(Cf.GC, u64(2), encodeChunk(chunk(2, "b:1"))), true);
-      BlobDaemons daemons = new BlobDaemons();
-      daemons.down.add("b:1");
-      ChunkGc gc = new ChunkGc(store, journal, daemons, List::of);
+          .put(Cf.GC, u64(1), encodeChunk(one))
+          .put(Cf.GC, u64(2), encodeChunk(two)), true);
+      daemons.stop("b");
+      ChunkGc gc = new ChunkGc(store, journal, daemons.rpc, daemons.view);
       assertThat(gc.runOnce()).isEqualTo(1);
       assertThat(store.scan(Cf.GC, new byte[0], null, 10)).hasSize(1);
-      daemons.down.clear();
+      assertThat(daemons.get("a", 1)).isNull();
+      daemons.start("b");
+      assertThat(daemons.get("b", 2)).containsExactly(2); // kept while b was down
       assertThat(gc.runOnce()).isEqualTo(1);
       assertThat(store.scan(Cf.GC, new byte[0], null, 10)).isEmpty();
-      assertThat(daemons.calls).containsExactly("delete 1", "delete 2");
+      assertThat(daemons.localChunks()).isEmpty();
     }
   }
 }
