@@ -67,6 +67,36 @@ public final class ChunkReads {
    * into {@code dst} from its position (not moved); completes with the bytes the chunk had there.
    */
   public CompletableFuture<Integer> read(LongFunction<Caller> caller, long ino, ChunkInfo chunk, long offset, ByteBuffer dst) {
+    int wanted = dst.remaining();
+    return readOnce(caller, ino, chunk, offset, dst)
+        .thenCompose(
+            n -> n >= wanted
+                ? CompletableFuture.completedFuture(n)
+                : CompletableFuture.supplyAsync(() -> confirmShort(caller, ino, chunk, offset, dst, n), background));
+  }
+
+  /**
+   * A replica answered with less data than asked for (the caller asks only within the file's
+   * size): a hole, or a view gone stale while a replica was excluded, deleted or re-created by
+   * healing (an emptied replica reads as an empty chunk). Zeros are returned only when the
+   * metadata server still lists the replicas this read used; otherwise the read is repeated on
+   * the current view. Costs one GetChunks per short read: holes inside files are rare.
+   */
+  private int confirmShort(LongFunction<Caller> caller, long ino, ChunkInfo used, long offset, ByteBuffer dst, int n) {
+    chunks.invalidate(ino);
+    ChunkInfo now = chunks.lookup(caller, ino, used.getIndex());
+    if (now == null
+        || (now.getChunkId() == used.getChunkId()
+            && now.getVersion() == used.getVersion()
+            && now.getReplicasList().equals(used.getReplicasList()))) {
+      return n; // a hole (or the chunk was truncated away): zeros are the answer
+    }
+    log.info("short read of chunk {} of inode {} on a stale view (version {} -> {}): reading again",
+        used.getChunkId(), ino, used.getVersion(), now.getVersion());
+    return Futures.await(readOnce(caller, ino, now, offset, dst));
+  }
+
+  private CompletableFuture<Integer> readOnce(LongFunction<Caller> caller, long ino, ChunkInfo chunk, long offset, ByteBuffer dst) {
     List<Source> sources = sources(chunk);
     if (sources.isEmpty()) {
       return CompletableFuture.failedFuture(unreadable(ino, chunk, "it has no local replica and no current external copy"));

@@ -22,6 +22,7 @@ import io.stratafs.protocol.storage.StorageRegistration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongFunction;
@@ -60,6 +61,31 @@ class ChunkReadsTest {
     ByteBuffer dst = ByteBuffer.allocate(BYTES.length);
     int n = Futures.await(r.read(CALLER, INO, chunk, 0, dst));
     return new String(dst.array(), 0, n, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aShortReadOnAStaleViewIsRepeatedOnTheCurrentOneNeverZeroFilled() throws Exception {
+    try (HandWrittenCluster c = new HandWrittenCluster()) {
+      // s1 was excluded and its copy deleted (or is being re-created by healing): an empty chunk.
+      Replica emptied = replica("s1", c.startStorage("s1", serving(new byte[0])));
+      Replica current = replica("s2", c.startStorage("s2", serving(BYTES)));
+      ChunkInfo stale = ChunkInfo.newBuilder().setChunkId(99).setVersion(3).addReplicas(emptied).build();
+      c.chunk = stale.toBuilder().setVersion(4).clearReplicas().addReplicas(current).build();
+      c.connect();
+
+      assertThat(read(reads(c, "client-host"), stale)).isEqualTo(new String(BYTES, StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void aShortReadOnTheCurrentViewIsAHole() throws Exception {
+    try (HandWrittenCluster c = new HandWrittenCluster()) {
+      Replica r = replica("s1", c.startStorage("s1", serving(Arrays.copyOf(BYTES, 5))));
+      c.chunk = ChunkInfo.newBuilder().setChunkId(99).setVersion(3).addReplicas(r).build();
+      c.connect();
+
+      assertThat(read(reads(c, "client-host"), c.chunk)).isEqualTo(new String(BYTES, 0, 5, StandardCharsets.UTF_8));
+    }
   }
 
   @Test
