@@ -7,6 +7,7 @@ import io.stratafs.protocol.meta.Replica;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.internal.OutOfDirectMemoryError;
+import io.stratafs.common.ChunkFileFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
-import java.util.zip.CRC32C;
 
 /**
  * Short-circuit reads (DESIGN.md, storage daemon): a replica whose device directory is on this
@@ -37,8 +37,7 @@ public final class LocalReplicaReader {
   /** {@link #tryRead} could not serve the read; use the daemon. */
   public static final int NOT_SERVED = -1;
 
-  static final int BLOCK_SIZE = 64 * 1024;
-  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(BLOCK_SIZE).asReadOnlyBuffer();
+  private static final int BLOCK_SIZE = ChunkFileFormat.BLOCK_SIZE;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Device roots by "storage/device/incarnation"; empty = not readable from here. */
@@ -60,10 +59,10 @@ public final class LocalReplicaReader {
     if (root.isEmpty() || replica.getIncarnation() == 0) {
       return NOT_SERVED;
     }
-    Path dir = root.get().resolve("chunks").resolve(String.format("%02x", chunk.getChunkId() & 0xff));
-    String name = String.format("%016x", chunk.getChunkId());
-    try (FileChannel data = FileChannel.open(dir.resolve(name + ".chunk"), StandardOpenOption.READ);
-        FileChannel crc = FileChannel.open(dir.resolve(name + ".crc"), StandardOpenOption.READ)) {
+    Path dir = ChunkFileFormat.chunkDir(root.get(), chunk.getChunkId());
+    String stem = ChunkFileFormat.stem(chunk.getChunkId());
+    try (FileChannel data = FileChannel.open(dir.resolve(stem + ChunkFileFormat.DATA_SUFFIX), StandardOpenOption.READ);
+        FileChannel crc = FileChannel.open(dir.resolve(stem + ChunkFileFormat.CRC_SUFFIX), StandardOpenOption.READ)) {
       return read(data, crc, offset, dst);
     } catch (NoSuchFileException e) {
       return NOT_SERVED; // not written yet, or gone: the daemon knows which
@@ -99,7 +98,7 @@ public final class LocalReplicaReader {
       for (int i = 0; i < blocks; i++) {
         int blockStart = i * BLOCK_SIZE;
         int blockLen = Math.min(BLOCK_SIZE, n - blockStart);
-        if (crcPadded(buf.slice(blockStart, blockLen)) != crcs.getInt(i * 4)) {
+        if (ChunkFileFormat.crcPadded(buf.slice(blockStart, blockLen)) != crcs.getInt(i * 4)) {
           return NOT_SERVED;
         }
       }
@@ -112,14 +111,7 @@ public final class LocalReplicaReader {
     }
   }
 
-  /** CRC32C of the block's bytes followed by zeros up to a full block, as the chunk store keeps it. */
-  static int crcPadded(ByteBuffer block) {
-    CRC32C crc = new CRC32C();
-    int len = block.remaining();
-    crc.update(block.duplicate());
-    crc.update(ZEROS.duplicate().limit(BLOCK_SIZE - len));
-    return (int) crc.getValue();
-  }
+
 
   private static boolean readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
     long pos = position;

@@ -1,7 +1,7 @@
 package io.stratafs.storage.chunk;
 
+import io.stratafs.common.ChunkFileFormat;
 import java.nio.ByteBuffer;
-import java.util.zip.CRC32C;
 
 /**
  * The checksum scheme of chunk files. A chunk is cut into {@link #BLOCK_SIZE} blocks; block {@code
@@ -11,10 +11,9 @@ import java.util.zip.CRC32C;
  * is the constant {@link #ZERO_BLOCK_CRC}. Only shrinking into a block changes its CRC.
  */
 final class BlockChecksums {
-  static final int BLOCK_SIZE = 64 * 1024;
-  static final int ENTRY_BYTES = 4;
+  static final int BLOCK_SIZE = ChunkFileFormat.BLOCK_SIZE;
+  static final int ENTRY_BYTES = ChunkFileFormat.CRC_ENTRY_BYTES;
 
-  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(BLOCK_SIZE).asReadOnlyBuffer();
   static final int ZERO_BLOCK_CRC = crcPadded(ByteBuffer.allocate(0));
 
   private BlockChecksums() {}
@@ -30,16 +29,7 @@ final class BlockChecksums {
 
   /** CRC32C of {@code parts} (positions untouched) followed by zeros up to a full block. */
   static int crcPadded(ByteBuffer... parts) {
-    CRC32C crc = new CRC32C();
-    int total = 0;
-    for (ByteBuffer p : parts) {
-      total += p.remaining();
-      crc.update(p.duplicate());
-    }
-    if (total > BLOCK_SIZE) {
-      throw new IllegalArgumentException("block content of " + total + " bytes exceeds " + BLOCK_SIZE);
-    }
-    crc.update(ZEROS.duplicate().limit(BLOCK_SIZE - total));
-    return (int) crc.getValue();
+    return ChunkFileFormat.crcPadded(parts);
   }
+
 }

@@ -1,5 +1,6 @@
 package io.stratafs.storage.chunk;
 
+import io.stratafs.common.ChunkFileFormat;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.storage.DeviceSpec;
@@ -39,8 +40,8 @@ import java.util.stream.Stream;
  * forgotten with it, so opening a device fsyncs every chunk directory first. Thread-safe.
  */
 public final class Device {
-  static final String CHUNK_SUFFIX = ".chunk";
-  static final String CRC_SUFFIX = ".crc";
+  static final String CHUNK_SUFFIX = ChunkFileFormat.DATA_SUFFIX;
+  static final String CRC_SUFFIX = ChunkFileFormat.CRC_SUFFIX;
 
   private final DeviceSpec spec;
   private final Path chunksDir;
@@ -108,11 +109,11 @@ public final class Device {
     return spec.path();
   }
 
-  /** The creation time (ms) of the device's identity: changes when the directory is re-created. */
   Map<Long, Long> knownVersions() {
     return knownVersions;
   }
 
+  /** The creation time (ms) of the device's identity: changes when the directory is re-created. */
   public long incarnation() {
     return incarnation;
   }
@@ -158,7 +159,7 @@ public final class Device {
   }
 
   private Path chunkDir(long chunkId) {
-    return chunksDir.resolve(String.format("%02x", chunkId & 0xff));
+    return ChunkFileFormat.chunkDir(root(), chunkId);
   }
 
   void ensureChunkDir(long chunkId) throws IOException {
