@@ -132,10 +132,11 @@ public final class LocalReplicaReader {
     if (known != null) {
       return known;
     }
-    Optional<Path> found = devicePath.apply(replica.getStorageId(), replica.getDevice()).map(Path::of).filter(p -> isDevice(p, replica));
+    Optional<String> registered = devicePath.apply(replica.getStorageId(), replica.getDevice());
+    Optional<Path> found = registered.map(Path::of).filter(p -> isDevice(p, replica));
     // A daemon not registered yet (or a ZooKeeper hiccup) is asked again next time; a decision
     // about a registered device is final for this incarnation.
-    if (found.isPresent() || devicePath.apply(replica.getStorageId(), replica.getDevice()).isPresent()) {
+    if (registered.isPresent()) {
       roots.put(key, found);
     }
     return found;

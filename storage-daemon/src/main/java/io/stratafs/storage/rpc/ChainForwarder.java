@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +113,27 @@ final class ChainForwarder {
   }
 
   /** Releases the answer of a forward whose caller has already failed locally. */
+  /** What a hop did with a chained call: its own result, and the hops behind it that failed. */
+  record Outcome(long chunkLength, List<String> failed) {}
+
+  /**
+   * Runs the local half of a chained call while {@code next} (null = this is the tail) runs
+   * downstream: a local failure abandons the forward and fails the call; otherwise the downstream
+   * answer decides {@link Outcome#failed} (see {@link #await}).
+   */
+  <R extends Message> Outcome alongside(Pending<R> next, Function<R, List<String>> failedOf, LongSupplier local) {
+    long length;
+    try {
+      length = local.getAsLong();
+    } catch (RuntimeException e) {
+      if (next != null) {
+        abandon(next);
+      }
+      throw e;
+    }
+    return new Outcome(length, next == null ? List.of() : await(next, failedOf));
+  }
+
   static void abandon(Pending<?> p) {
     p.future().whenComplete((r, t) -> {
       if (r != null) {

@@ -8,7 +8,6 @@ import io.stratafs.protocol.rpc.RpcReply;
 import io.stratafs.protocol.storage.StorageReply;
 import io.stratafs.protocol.storage.SyncChunkRequest;
 import io.stratafs.storage.chunk.ChunkStore;
-import java.util.List;
 
 /**
  * storage.SyncChunk: fsync of data and checksums, forwarded down the chain like a write; hops
@@ -41,16 +40,8 @@ final class SyncChunkHandler implements RpcHandler<SyncChunkRequest> {
               req.getDownstreamList(), Methods.STORAGE_SYNC, forwarded, Unpooled.EMPTY_BUFFER,
               StorageReply.parser(), call.deadlineNanos());
     }
-    long length;
-    try {
-      length = store.sync(req.getChunkId(), req.getDevice());
-    } catch (RuntimeException e) {
-      if (next != null) {
-        ChainForwarder.abandon(next);
-      }
-      throw e;
-    }
-    List<String> failed = next == null ? List.of() : forwarder.await(next, StorageReply::getFailedList);
-    return RpcReply.of(StorageReply.newBuilder().setChunkLength(length).addAllFailed(failed).build());
+    ChainForwarder.Outcome done =
+        forwarder.alongside(next, StorageReply::getFailedList, () -> store.sync(req.getChunkId(), req.getDevice()));
+    return RpcReply.of(StorageReply.newBuilder().setChunkLength(done.chunkLength()).addAllFailed(done.failed()).build());
   }
 }

@@ -7,7 +7,6 @@ import io.stratafs.protocol.rpc.RpcReply;
 import io.stratafs.protocol.storage.WriteChunkReply;
 import io.stratafs.protocol.storage.WriteChunkRequest;
 import io.stratafs.storage.chunk.ChunkStore;
-import java.util.List;
 
 /**
  * storage.WriteChunk: the frame's data written at the request's offset, checked against the
@@ -43,17 +42,11 @@ final class WriteChunkHandler implements RpcHandler<WriteChunkRequest> {
               req.getDownstreamList(), Methods.STORAGE_WRITE, forwarded, call.data().retainedDuplicate(),
               WriteChunkReply.parser(), call.deadlineNanos());
     }
-    long length;
-    try {
-      length =
-          store.write(req.getChunkId(), req.getDevice(), req.getOffset(), call.data(), req.getSync(), req.getVersion());
-    } catch (RuntimeException e) {
-      if (next != null) {
-        ChainForwarder.abandon(next);
-      }
-      throw e;
-    }
-    List<String> failed = next == null ? List.of() : forwarder.await(next, WriteChunkReply::getFailedList);
-    return RpcReply.of(WriteChunkReply.newBuilder().setChunkLength(length).addAllFailed(failed).build());
+    ChainForwarder.Outcome done =
+        forwarder.alongside(
+            next,
+            WriteChunkReply::getFailedList,
+            () -> store.write(req.getChunkId(), req.getDevice(), req.getOffset(), call.data(), req.getSync(), req.getVersion()));
+    return RpcReply.of(WriteChunkReply.newBuilder().setChunkLength(done.chunkLength()).addAllFailed(done.failed()).build());
   }
 }
