@@ -10,14 +10,19 @@ import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.protocol.rpc.wire.RpcHeader;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the calls of one server: finds the method's handler, parses the request on the event loop,
- * runs the handler on its own virtual thread (handlers may block; event loops never do) and
- * writes the reply. Thread-safe: the method table is immutable.
+ * runs a blocking handler on its own virtual thread (it may block; event loops never do) or an
+ * {@link AsyncRpcHandler} right there on the event loop, and writes the reply. Thread-safe: the
+ * method table is immutable.
  */
 final class CallDispatcher {
   private static final Logger log = LoggerFactory.getLogger(CallDispatcher.class);
@@ -27,10 +32,13 @@ final class CallDispatcher {
 
   private final String serverName;
   private final Map<String, MethodRegistration<?>> methods;
+  private final Executor blockingExecutor;
 
-  CallDispatcher(String serverName, Map<String, MethodRegistration<?>> methods) {
+  /** @param blockingExecutor where blocking handlers run; null = a virtual thread per call */
+  CallDispatcher(String serverName, Map<String, MethodRegistration<?>> methods, Executor blockingExecutor) {
     this.serverName = serverName;
     this.methods = Map.copyOf(methods);
+    this.blockingExecutor = blockingExecutor;
   }
 
   /**
@@ -83,12 +91,20 @@ final class CallDispatcher {
     }
     String peer = String.valueOf(channel.remoteAddress());
     ByteBuf data = frame.data().retainedSlice();
+    RpcCall<Req> call = new RpcCall<>(registration.method(), request, data, header.getEpoch(), deadlineNanos, peer);
+    if (registration.onEventLoop()) {
+      // No thread hand-off: each one costs a wake-up, which on a small VM is most of a call.
+      runOnEventLoop(channel, registration, call, callId);
+      return;
+    }
     try {
-      Thread.ofVirtual()
-          .name(serverName + "-" + registration.method() + "#" + callId)
-          .start(
-              () ->
-                  run(channel, registration, request, data, header.getEpoch(), deadlineNanos, peer, callId));
+      if (blockingExecutor != null) {
+        blockingExecutor.execute(() -> run(channel, registration, call, callId));
+      } else {
+        Thread.ofVirtual()
+            .name(serverName + "-" + registration.method() + "#" + callId)
+            .start(() -> run(channel, registration, call, callId));
+      }
     } catch (RuntimeException | Error e) {
       data.release();
       throw e;
@@ -96,44 +112,85 @@ final class CallDispatcher {
   }
 
   private <Req extends Message> void run(
-      Channel channel,
-      MethodRegistration<Req> registration,
-      Req request,
-      ByteBuf data,
-      long epoch,
-      long deadlineNanos,
-      String peer,
-      long callId) {
-    String method = registration.method();
+      Channel channel, MethodRegistration<Req> registration, RpcCall<Req> call, long callId) {
     RpcReply reply;
     try {
-      if (System.nanoTime() - deadlineNanos >= 0) {
-        // The caller has given up: running the handler would only waste the disk or the lock.
-        replyError(
-            channel,
-            callId,
-            StatusCode.TIMED_OUT,
-            method + " from " + peer + " passed its deadline before " + serverName + " could start it");
+      if (pastDeadline(channel, call, callId)) {
         return;
       }
-      reply = registration.handle(request, data, epoch, deadlineNanos, peer);
-      if (reply == null) {
-        throw new NullPointerException("handler of " + method + " returned a null RpcReply");
-      }
-    } catch (StrataException e) {
-      replyError(channel, callId, e.code(), e.getMessage());
-      return;
+      reply = registration.handle(call);
     } catch (Throwable t) {
-      log.error("{}: {} #{} from {} failed unexpectedly", serverName, method, callId, peer, t);
-      replyError(channel, callId, StatusCode.INTERNAL, t.toString());
+      replyFailure(channel, callId, call, t);
       return;
     } finally {
-      data.release();
+      call.data().release();
     }
-    writeReply(channel, callId, method, reply);
+    writeReply(channel, callId, call.method(), reply);
+  }
+
+  private <Req extends Message> void runOnEventLoop(
+      Channel channel, MethodRegistration<Req> registration, RpcCall<Req> call, long callId) {
+    CompletionStage<RpcReply> stage;
+    try {
+      if (pastDeadline(channel, call, callId)) {
+        call.data().release();
+        return;
+      }
+      stage = registration.handleAsync(call);
+      if (stage == null) {
+        throw new NullPointerException("async handler of " + call.method() + " returned a null stage");
+      }
+    } catch (Throwable t) {
+      call.data().release();
+      replyFailure(channel, callId, call, t);
+      return;
+    }
+    stage.whenComplete(
+        (reply, failure) -> {
+          call.data().release();
+          if (failure != null) {
+            replyFailure(channel, callId, call, unwrap(failure));
+          } else {
+            writeReply(channel, callId, call.method(), reply);
+          }
+        });
+  }
+
+  /** Answers TIMED_OUT and returns true when the caller has given up (running it would only waste the disk or the lock). */
+  private boolean pastDeadline(Channel channel, RpcCall<?> call, long callId) {
+    if (System.nanoTime() - call.deadlineNanos() < 0) {
+      return false;
+    }
+    replyError(
+        channel,
+        callId,
+        StatusCode.TIMED_OUT,
+        call.method() + " from " + call.peer() + " passed its deadline before " + serverName + " could start it");
+    return true;
+  }
+
+  private void replyFailure(Channel channel, long callId, RpcCall<?> call, Throwable t) {
+    if (t instanceof StrataException e) {
+      replyError(channel, callId, e.code(), e.getMessage());
+      return;
+    }
+    log.error("{}: {} #{} from {} failed unexpectedly", serverName, call.method(), callId, call.peer(), t);
+    replyError(channel, callId, StatusCode.INTERNAL, t.toString());
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private void writeReply(Channel channel, long callId, String method, RpcReply reply) {
+    if (reply == null) {
+      log.error("{}: handler of {} #{} returned a null RpcReply", serverName, method, callId);
+      replyError(channel, callId, StatusCode.INTERNAL, "handler of " + method + " returned a null RpcReply");
+      return;
+    }
     ByteBuf replyData = reply.data() == null ? Unpooled.EMPTY_BUFFER : reply.data();
     if (!channel.isActive()) {
       replyData.release();

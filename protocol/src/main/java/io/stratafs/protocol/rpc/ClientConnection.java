@@ -7,7 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
+import io.netty.util.Timer;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.protocol.rpc.wire.RpcHeader;
@@ -26,16 +26,16 @@ final class ClientConnection {
   private final String clientName;
   private final InetSocketAddress address;
   private final int maxFrameBytes;
-  private final EventLoopGroup timers;
+  private final Timer timers;
   private final Map<Long, PendingCall<?>> pending = new ConcurrentHashMap<>();
   private final ChannelFuture connected;
 
   private ClientConnection(
-      Bootstrap template, String clientName, InetSocketAddress address, int maxFrameBytes) {
+      Bootstrap template, Timer timers, String clientName, InetSocketAddress address, int maxFrameBytes) {
     this.clientName = clientName;
     this.address = address;
     this.maxFrameBytes = maxFrameBytes;
-    this.timers = template.config().group();
+    this.timers = timers;
     this.connected =
         template
             .clone()
@@ -52,8 +52,8 @@ final class ClientConnection {
 
   /** Starts connecting (asynchronously) to {@code address}. */
   static ClientConnection open(
-      Bootstrap template, String clientName, InetSocketAddress address, int maxFrameBytes) {
-    return new ClientConnection(template, clientName, address, maxFrameBytes);
+      Bootstrap template, Timer timers, String clientName, InetSocketAddress address, int maxFrameBytes) {
+    return new ClientConnection(template, timers, clientName, address, maxFrameBytes);
   }
 
   String clientName() {
@@ -76,16 +76,22 @@ final class ClientConnection {
   <Resp extends Message> void send(PendingCall<Resp> call, Message request, ByteBuf data, long epoch) {
     pending.put(call.callId, call);
     call.future.whenCompleteInline((r, e) -> pending.remove(call.callId)); // also covers cancellation
+    // A wheel timer, not the event loop's scheduler: arming and cancelling from this thread
+    // would each wake an event loop, on every call.
     call.timeoutTask(
-        timers.schedule(
-            () -> {
+        timers.newTimeout(
+            t -> {
               if (pending.remove(call.callId, call)) {
                 call.fail(call.timedOut());
               }
             },
             Math.max(0, call.remainingMillis()),
             TimeUnit.MILLISECONDS));
-    connected.addListener((ChannelFutureListener) f -> write(f, call, request, data, epoch));
+    if (connected.isDone()) {
+      write(connected, call, request, data, epoch); // encodes here; writeAndFlush hands the frame to the loop
+    } else {
+      connected.addListener((ChannelFutureListener) f -> write(f, call, request, data, epoch));
+    }
   }
 
   private void write(ChannelFuture f, PendingCall<?> call, Message request, ByteBuf data, long epoch) {

@@ -6,9 +6,9 @@ import com.google.protobuf.Parser;
 import io.netty.buffer.ByteBuf;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
+import io.netty.util.Timeout;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,7 +25,7 @@ final class PendingCall<Resp extends Message> {
   private final long timeoutMillis;
   private final long deadlineNanos;
   final RpcFuture<RpcResponse<Resp>> future;
-  private volatile ScheduledFuture<?> timeoutTask;
+  private volatile Timeout timeoutTask;
 
   PendingCall(
       long callId,
@@ -43,7 +43,7 @@ final class PendingCall<Resp extends Message> {
     this.future = new RpcFuture<>(callbacks);
   }
 
-  void timeoutTask(ScheduledFuture<?> task) {
+  void timeoutTask(Timeout task) {
     this.timeoutTask = task;
   }
 
@@ -91,9 +91,9 @@ final class PendingCall<Resp extends Message> {
   }
 
   private void cancelTimeout() {
-    ScheduledFuture<?> task = timeoutTask;
+    Timeout task = timeoutTask;
     if (task != null) {
-      task.cancel(false);
+      task.cancel();
     }
   }
 }

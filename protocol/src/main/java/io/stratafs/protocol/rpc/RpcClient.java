@@ -166,7 +166,7 @@ public final class RpcClient implements AutoCloseable {
         (k, current) ->
             current != null && current.isUsable()
                 ? current
-                : ClientConnection.open(bootstrap, name, address, maxFrameBytes));
+                : ClientConnection.open(bootstrap, CallTimeouts.TIMER, name, address, maxFrameBytes));
   }
 
   /**

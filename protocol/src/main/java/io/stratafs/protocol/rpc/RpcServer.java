@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * int port = server.port();
  * }</pre>
  *
- * <p>Each handler runs on its own virtual thread. Unknown methods are answered NOT_IMPLEMENTED,
+ * <p>Each {@link RpcHandler} runs on its own virtual thread; an {@link AsyncRpcHandler} runs on
+ * the event loop that read the call and must not block. Unknown methods are answered NOT_IMPLEMENTED,
  * unparsable requests PROTOCOL_ERROR, calls past their deadline TIMED_OUT; a connection that
  * sends an oversized or unreadable frame is closed without disturbing the others. Thread-safe.
  */
@@ -55,7 +57,7 @@ public final class RpcServer implements AutoCloseable {
     this.name = builder.name;
     this.bindAddress = builder.bindAddress;
     this.maxFrameBytes = builder.maxFrameBytes;
-    this.dispatcher = new CallDispatcher(name, builder.methods);
+    this.dispatcher = new CallDispatcher(name, builder.methods, builder.blockingExecutor);
     this.lifeCycle = new LifeCycle("rpc-server " + name);
   }
 
@@ -159,6 +161,7 @@ public final class RpcServer implements AutoCloseable {
     private InetSocketAddress bindAddress = new InetSocketAddress("127.0.0.1", 0);
     private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
     private final Map<String, MethodRegistration<?>> methods = new LinkedHashMap<>();
+    private Executor blockingExecutor;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -179,14 +182,37 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where blocking handlers run instead of a virtual thread each. For handlers that spend their
+     * time in file I/O and fsync: a virtual thread blocked there pins its carrier, and the
+     * scheduler wakes a spare carrier to make up for it, two extra thread wake-ups per call. The
+     * caller owns the executor (shuts it down after {@link #close}); it must not reject while the
+     * server runs, and should not bound its threads (a handler may wait on another server's).
+     */
+    public Builder blockingExecutor(Executor executor) {
+      this.blockingExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** A handler that may block: it runs on a virtual thread of its own (or the blocking executor). */
     public <Req extends Message> Builder handler(
         String method, Parser<Req> parser, RpcHandler<Req> handler) {
-      Objects.requireNonNull(method, "method");
-      MethodRegistration<Req> registration =
-          new MethodRegistration<>(
-              method, Objects.requireNonNull(parser, "parser"), Objects.requireNonNull(handler, "handler"));
-      if (methods.putIfAbsent(method, registration) != null) {
-        throw new IllegalArgumentException("method " + method + " registered twice on " + name);
+      return register(new MethodRegistration<>(
+          Objects.requireNonNull(method, "method"), Objects.requireNonNull(parser, "parser"),
+          Objects.requireNonNull(handler, "handler"), null));
+    }
+
+    /** A handler that never blocks: it runs on the event loop (see {@link AsyncRpcHandler}). */
+    public <Req extends Message> Builder asyncHandler(
+        String method, Parser<Req> parser, AsyncRpcHandler<Req> handler) {
+      return register(new MethodRegistration<>(
+          Objects.requireNonNull(method, "method"), Objects.requireNonNull(parser, "parser"), null,
+          Objects.requireNonNull(handler, "handler")));
+    }
+
+    private Builder register(MethodRegistration<?> registration) {
+      if (methods.putIfAbsent(registration.method(), registration) != null) {
+        throw new IllegalArgumentException("method " + registration.method() + " registered twice on " + name);
       }
       return this;
     }
