@@ -25,6 +25,8 @@ import io.stratafs.meta.storage.StorageRpc;
 import io.stratafs.meta.storage.StorageView;
 import io.stratafs.protocol.meta.*;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -144,6 +146,31 @@ public final class MetaService {
     return op.apply(Tx.readOnly(store));
   }
 
+  /**
+   * Whether this server leads and knows it without asking ZooKeeper, so a call can be answered on
+   * the event loop (a follower's NOT_LEADER answer looks the leader up, which blocks).
+   */
+  public boolean leadingCheaply() {
+    return gate.leadingCheaply();
+  }
+
+  private <T> CompletableFuture<T> writeAsync(Function<Tx, T> op) {
+    gate.checkLeader();
+    return journal.submitAsync(tx -> op.apply(Tx.writable(tx)));
+  }
+
+  /** The result of a journal future, rethrowing what the mutation threw as it was. */
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
   private <T> T write(Function<Tx, T> op) {
     gate.checkLeader();
     Mutation<T> m = tx -> op.apply(Tx.writable(tx));
@@ -160,7 +187,7 @@ public final class MetaService {
 
   public AttrReply setattr(SetAttrRequest r) {
     gate.checkLeader();
-    if ((r.getValid() & SetAttrField.SET_SIZE_VALUE) != 0) {
+    if (changesSize(r)) {
       // Cut the straddling chunk on its replicas first, so a later extension exposes zeros.
       long cut = Truncation.cutChunkIndex(ctx, r.getSize());
       if (cut >= 0 && Truncation.needsLocalReplica(Tx.readOnly(store), r.getIno(), r.getSize(), cut)) {
@@ -175,31 +202,67 @@ public final class MetaService {
       }
       return reply;
     }
-    return write(tx -> SetAttrOp.run(ctx, tx, r));
+    return await(setattrAsync(r));
+  }
+
+  /** A setattr that changes no size (sizes cut replicas first: {@link #setattr} only). */
+  public CompletableFuture<AttrReply> setattrAsync(SetAttrRequest r) {
+    if (changesSize(r)) {
+      throw new IllegalArgumentException("a size change must go through setattr: it cuts replicas first");
+    }
+    return writeAsync(tx -> SetAttrOp.run(ctx, tx, r));
+  }
+
+  public static boolean changesSize(SetAttrRequest r) {
+    return (r.getValid() & SetAttrField.SET_SIZE_VALUE) != 0;
   }
 
   public AttrReply create(CreateRequest r) {
-    return write(tx -> CreateOp.run(ctx, tx, r));
+    return await(createAsync(r));
+  }
+
+  public CompletableFuture<AttrReply> createAsync(CreateRequest r) {
+    return writeAsync(tx -> CreateOp.run(ctx, tx, r));
   }
 
   public AttrReply mknod(MknodRequest r) {
-    return write(tx -> MknodOp.run(ctx, tx, r));
+    return await(mknodAsync(r));
+  }
+
+  public CompletableFuture<AttrReply> mknodAsync(MknodRequest r) {
+    return writeAsync(tx -> MknodOp.run(ctx, tx, r));
   }
 
   public AttrReply mkdir(MkdirRequest r) {
-    return write(tx -> MkdirOp.run(ctx, tx, r));
+    return await(mkdirAsync(r));
+  }
+
+  public CompletableFuture<AttrReply> mkdirAsync(MkdirRequest r) {
+    return writeAsync(tx -> MkdirOp.run(ctx, tx, r));
   }
 
   public EmptyReply unlink(UnlinkRequest r) {
-    return write(tx -> UnlinkOp.run(ctx, tx, r));
+    return await(unlinkAsync(r));
+  }
+
+  public CompletableFuture<EmptyReply> unlinkAsync(UnlinkRequest r) {
+    return writeAsync(tx -> UnlinkOp.run(ctx, tx, r));
   }
 
   public EmptyReply rmdir(RmdirRequest r) {
-    return write(tx -> RmdirOp.run(ctx, tx, r));
+    return await(rmdirAsync(r));
+  }
+
+  public CompletableFuture<EmptyReply> rmdirAsync(RmdirRequest r) {
+    return writeAsync(tx -> RmdirOp.run(ctx, tx, r));
   }
 
   public AttrReply symlink(SymlinkRequest r) {
-    return write(tx -> SymlinkOp.run(ctx, tx, r));
+    return await(symlinkAsync(r));
+  }
+
+  public CompletableFuture<AttrReply> symlinkAsync(SymlinkRequest r) {
+    return writeAsync(tx -> SymlinkOp.run(ctx, tx, r));
   }
 
   public ReadlinkReply readlink(ReadlinkRequest r) {
@@ -207,11 +270,19 @@ public final class MetaService {
   }
 
   public AttrReply link(LinkRequest r) {
-    return write(tx -> LinkOp.run(ctx, tx, r));
+    return await(linkAsync(r));
+  }
+
+  public CompletableFuture<AttrReply> linkAsync(LinkRequest r) {
+    return writeAsync(tx -> LinkOp.run(ctx, tx, r));
   }
 
   public EmptyReply rename(RenameRequest r) {
-    return write(tx -> RenameOp.run(ctx, tx, r));
+    return await(renameAsync(r));
+  }
+
+  public CompletableFuture<EmptyReply> renameAsync(RenameRequest r) {
+    return writeAsync(tx -> RenameOp.run(ctx, tx, r));
   }
 
   public ReadDirReply readdir(ReadDirRequest r) {
@@ -224,7 +295,11 @@ public final class MetaService {
   }
 
   public EmptyReply setxattr(SetXattrRequest r) {
-    return write(tx -> SetXattrOp.run(ctx, tx, r));
+    return await(setxattrAsync(r));
+  }
+
+  public CompletableFuture<EmptyReply> setxattrAsync(SetXattrRequest r) {
+    return writeAsync(tx -> SetXattrOp.run(ctx, tx, r));
   }
 
   public GetXattrReply getxattr(GetXattrRequest r) {
@@ -236,11 +311,19 @@ public final class MetaService {
   }
 
   public EmptyReply removexattr(RemoveXattrRequest r) {
-    return write(tx -> RemoveXattrOp.run(ctx, tx, r));
+    return await(removexattrAsync(r));
+  }
+
+  public CompletableFuture<EmptyReply> removexattrAsync(RemoveXattrRequest r) {
+    return writeAsync(tx -> RemoveXattrOp.run(ctx, tx, r));
   }
 
   public OpenReply open(OpenRequest r) {
-    return write(tx -> OpenOp.run(ctx, tx, r));
+    return await(openAsync(r));
+  }
+
+  public CompletableFuture<OpenReply> openAsync(OpenRequest r) {
+    return writeAsync(tx -> OpenOp.run(ctx, tx, r));
   }
 
   /**
@@ -248,8 +331,12 @@ public final class MetaService {
    * holds), which closing or expiring the session redoes if a power loss undoes it; see ADR 016.
    */
   public EmptyReply release(ReleaseRequest r) {
+    return await(releaseAsync(r));
+  }
+
+  public CompletableFuture<EmptyReply> releaseAsync(ReleaseRequest r) {
     gate.checkLeader();
-    return journal.submit(Mutation.unsynced(tx -> ReleaseOp.run(Tx.writable(tx), r)));
+    return journal.submitAsync(Mutation.unsynced(tx -> ReleaseOp.run(Tx.writable(tx), r)));
   }
 
   public EmptyReply access(AccessRequest r) {
@@ -349,15 +436,30 @@ public final class MetaService {
    */
   public AttrReply commitWrite(CommitWriteRequest r) {
     AttrReply reply = write(tx -> CommitWriteOp.run(ctx, tx, r));
-    for (long index : r.getWrittenChunksList()) {
-      replicator.markDirty(r.getIno(), index);
-    }
+    markDirty(r);
     if (r.getSyncExternal()) {
       for (long index : r.getWrittenChunksList()) {
         replicator.uploadSync(r.getIno(), index);
       }
     }
     return reply;
+  }
+
+  /** A commitWrite without sync_external, answered from the journal thread (markDirty is a map put). */
+  public CompletableFuture<AttrReply> commitWriteAsync(CommitWriteRequest r) {
+    if (r.getSyncExternal()) {
+      throw new IllegalArgumentException("a commit with sync_external uploads before answering: commitWrite only");
+    }
+    return writeAsync(tx -> CommitWriteOp.run(ctx, tx, r)).thenApply(reply -> {
+      markDirty(r);
+      return reply;
+    });
+  }
+
+  private void markDirty(CommitWriteRequest r) {
+    for (long index : r.getWrittenChunksList()) {
+      replicator.markDirty(r.getIno(), index);
+    }
   }
 
   /** Removes the replica (see ExcludeReplicaOp), then asks its daemon, in the background, to drop the copy. */

@@ -81,12 +81,21 @@ public final class MetadataServer implements AutoCloseable {
     RpcClient rpcClient = own(new RpcClient("meta-" + cfg.serverId() + "-storage"));
     RpcStorageRpc storageRpc = new RpcStorageRpc(rpcClient, storage);
     // The gate is set once leadership exists (it needs the bound address); until then refuse calls.
-    LeaderGate gate = () -> {
-      MetaLeadership l = leadership;
-      if (l == null) {
-        throw StrataException.of(StatusCode.UNAVAILABLE, "metadata server %s is starting", cfg.serverId());
+    LeaderGate gate = new LeaderGate() {
+      @Override
+      public void checkLeader() {
+        MetaLeadership l = leadership;
+        if (l == null) {
+          throw StrataException.of(StatusCode.UNAVAILABLE, "metadata server %s is starting", cfg.serverId());
+        }
+        l.checkLeader();
       }
-      l.checkLeader();
+
+      @Override
+      public boolean leadingCheaply() {
+        MetaLeadership l = leadership;
+        return l != null && l.isLeader();
+      }
     };
     service =
         new MetaService(

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * mutation, runs them one after another (each sees the earlier ones), writes their combined batch
  * with one synced write, and then acknowledges all of them. A group made only of mutations that
  * do not {@link Mutation#needsSync need a sync} is written without one; the WAL keeps it ahead of
- * the next synced group. Running prepare and apply on the writer
+ * the next synced group. {@link #submitAsync} callers are completed on the writer thread. Running prepare and apply on the writer
  * thread serializes mutations, so there are no lost updates and no per-inode locks.
  */
 public final class GroupCommitJournal implements Journal {
@@ -40,11 +40,23 @@ public final class GroupCommitJournal implements Journal {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public <T> T submit(Mutation<T> mutation) {
     if (Thread.currentThread() == writer) {
       throw new IllegalStateException("nested journal submit from the writer thread");
     }
+    try {
+      return submitAsync(mutation).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<T> submitAsync(Mutation<T> mutation) {
     CompletableFuture<Object> done = new CompletableFuture<>();
     if (closed) {
       throw StrataException.of(StatusCode.UNAVAILABLE, "metadata journal is closed");
@@ -53,14 +65,7 @@ public final class GroupCommitJournal implements Journal {
     if (closed) {
       failPending();
     }
-    try {
-      return (T) done.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw e;
-    }
+    return (CompletableFuture<T>) (CompletableFuture<?>) done;
   }
 
   /** Synced writes so far: fewer than mutations when groups formed. */
@@ -87,6 +92,10 @@ public final class GroupCommitJournal implements Journal {
     OverlayReader groupTx = new OverlayReader(store);
     List<Pending> ok = new ArrayList<>(group.size());
     List<Object> results = new ArrayList<>(group.size());
+    // A refusal may rest on an earlier mutation of this group (EEXIST after its create), so it is
+    // answered only once that group is durable, like the successes.
+    List<Pending> refused = new ArrayList<>();
+    List<Throwable> refusals = new ArrayList<>();
     boolean sync = false;
     for (Pending p : group) {
       OverlayReader tx = new OverlayReader(groupTx);
@@ -100,7 +109,8 @@ public final class GroupCommitJournal implements Journal {
         if (!(t instanceof StrataException)) {
           LOG.error("mutation failed unexpectedly", t);
         }
-        p.done().completeExceptionally(t);
+        refused.add(p);
+        refusals.add(t);
       }
     }
     try {
@@ -113,10 +123,14 @@ public final class GroupCommitJournal implements Journal {
     } catch (Throwable t) {
       LOG.error("journal commit of {} mutations failed", ok.size(), t);
       ok.forEach(p -> p.done().completeExceptionally(t));
+      refused.forEach(p -> p.done().completeExceptionally(t));
       return;
     }
     for (int i = 0; i < ok.size(); i++) {
       ok.get(i).done().complete(results.get(i));
+    }
+    for (int i = 0; i < refused.size(); i++) {
+      refused.get(i).done().completeExceptionally(refusals.get(i));
     }
   }
 

@@ -1,5 +1,7 @@
 package io.stratafs.meta.journal;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * The single path of every namespace mutation: {@code submit} orders the mutation, makes its batch
  * durable (or, for a mutation that does not {@link Mutation#needsSync need a sync}, written in
@@ -8,6 +10,12 @@ package io.stratafs.meta.journal;
 public interface Journal extends AutoCloseable {
   /** Runs, commits and returns the mutation's result; rethrows what it threw. */
   <T> T submit(Mutation<T> mutation);
+
+  /**
+   * Queues the mutation and returns at once; the future completes (on the journal's own thread,
+   * so its callbacks must not block) once the mutation is committed, or fails with what it threw.
+   */
+  <T> CompletableFuture<T> submitAsync(Mutation<T> mutation);
 
   @Override
   void close();

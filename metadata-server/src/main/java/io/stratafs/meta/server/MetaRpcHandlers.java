@@ -1,44 +1,88 @@
 package io.stratafs.meta.server;
 
 import io.stratafs.meta.MetaService;
+import com.google.protobuf.Message;
 import io.stratafs.protocol.meta.*;
+import io.stratafs.protocol.rpc.AsyncRpcHandler;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import io.stratafs.protocol.rpc.Methods;
 import io.stratafs.protocol.rpc.RpcReply;
 import io.stratafs.protocol.rpc.RpcServer;
 
-/** Binds every meta.* method to its {@link MetaService} method. Stateless. */
+/**
+ * Binds every meta.* method to its {@link MetaService} method. Reads answer on the event loop and
+ * namespace changes go from the event loop straight to the journal, which answers when its group
+ * is durable: no thread hand-off on the way (ADR 019). Calls that wait on storage daemons, uploads
+ * or lock queues run on virtual threads, and so does every call while this server is not known to
+ * lead (its NOT_LEADER answer asks ZooKeeper who does). Stateless.
+ */
 public final class MetaRpcHandlers {
+  private static final Executor VIRTUAL_THREADS = Executors.newVirtualThreadPerTaskExecutor();
+
   private MetaRpcHandlers() {}
 
+  private static <Req extends Message> AsyncRpcHandler<Req> inline(MetaService s, Function<Req, ? extends Message> read) {
+    return c -> s.leadingCheaply()
+        ? CompletableFuture.completedFuture(RpcReply.of(read.apply(c.request())))
+        : offload(() -> read.apply(c.request()));
+  }
+
+  private static <Req extends Message> AsyncRpcHandler<Req> journaled(
+      MetaService s,
+      Function<Req, ? extends CompletableFuture<? extends Message>> change,
+      Function<Req, ? extends Message> blocking) {
+    return c -> s.leadingCheaply()
+        ? change.apply(c.request()).thenApply(RpcReply::of)
+        : offload(() -> blocking.apply(c.request()));
+  }
+
+  private static CompletableFuture<RpcReply> offload(Supplier<? extends Message> call) {
+    return CompletableFuture.supplyAsync(() -> RpcReply.of(call.get()), VIRTUAL_THREADS);
+  }
+
   public static RpcServer.Builder register(RpcServer.Builder b, MetaService s) {
-    return b.handler(Methods.META_LOOKUP, LookupRequest.parser(), c -> RpcReply.of(s.lookup(c.request())))
-        .handler(Methods.META_GETATTR, GetAttrRequest.parser(), c -> RpcReply.of(s.getattr(c.request())))
-        .handler(Methods.META_SETATTR, SetAttrRequest.parser(), c -> RpcReply.of(s.setattr(c.request())))
-        .handler(Methods.META_CREATE, CreateRequest.parser(), c -> RpcReply.of(s.create(c.request())))
-        .handler(Methods.META_MKNOD, MknodRequest.parser(), c -> RpcReply.of(s.mknod(c.request())))
-        .handler(Methods.META_MKDIR, MkdirRequest.parser(), c -> RpcReply.of(s.mkdir(c.request())))
-        .handler(Methods.META_UNLINK, UnlinkRequest.parser(), c -> RpcReply.of(s.unlink(c.request())))
-        .handler(Methods.META_RMDIR, RmdirRequest.parser(), c -> RpcReply.of(s.rmdir(c.request())))
-        .handler(Methods.META_SYMLINK, SymlinkRequest.parser(), c -> RpcReply.of(s.symlink(c.request())))
-        .handler(Methods.META_READLINK, ReadlinkRequest.parser(), c -> RpcReply.of(s.readlink(c.request())))
-        .handler(Methods.META_LINK, LinkRequest.parser(), c -> RpcReply.of(s.link(c.request())))
-        .handler(Methods.META_RENAME, RenameRequest.parser(), c -> RpcReply.of(s.rename(c.request())))
-        .handler(Methods.META_READDIR, ReadDirRequest.parser(), c -> RpcReply.of(s.readdir(c.request())))
+    return b.asyncHandler(Methods.META_LOOKUP, LookupRequest.parser(), inline(s, s::lookup))
+        .asyncHandler(Methods.META_GETATTR, GetAttrRequest.parser(), inline(s, s::getattr))
+        .asyncHandler(
+            Methods.META_SETATTR,
+            SetAttrRequest.parser(),
+            c -> MetaService.changesSize(c.request())
+                ? offload(() -> s.setattr(c.request())) // cuts replicas over storage RPCs first
+                : journaled(s, s::setattrAsync, s::setattr).handle(c))
+        .asyncHandler(Methods.META_CREATE, CreateRequest.parser(), journaled(s, s::createAsync, s::create))
+        .asyncHandler(Methods.META_MKNOD, MknodRequest.parser(), journaled(s, s::mknodAsync, s::mknod))
+        .asyncHandler(Methods.META_MKDIR, MkdirRequest.parser(), journaled(s, s::mkdirAsync, s::mkdir))
+        .asyncHandler(Methods.META_UNLINK, UnlinkRequest.parser(), journaled(s, s::unlinkAsync, s::unlink))
+        .asyncHandler(Methods.META_RMDIR, RmdirRequest.parser(), journaled(s, s::rmdirAsync, s::rmdir))
+        .asyncHandler(Methods.META_SYMLINK, SymlinkRequest.parser(), journaled(s, s::symlinkAsync, s::symlink))
+        .asyncHandler(Methods.META_READLINK, ReadlinkRequest.parser(), inline(s, s::readlink))
+        .asyncHandler(Methods.META_LINK, LinkRequest.parser(), journaled(s, s::linkAsync, s::link))
+        .asyncHandler(Methods.META_RENAME, RenameRequest.parser(), journaled(s, s::renameAsync, s::rename))
+        .asyncHandler(Methods.META_READDIR, ReadDirRequest.parser(), inline(s, s::readdir))
         .handler(Methods.META_STATFS, StatFsRequest.parser(), c -> RpcReply.of(s.statfs(c.request())))
-        .handler(Methods.META_SETXATTR, SetXattrRequest.parser(), c -> RpcReply.of(s.setxattr(c.request())))
-        .handler(Methods.META_GETXATTR, GetXattrRequest.parser(), c -> RpcReply.of(s.getxattr(c.request())))
-        .handler(Methods.META_LISTXATTR, ListXattrRequest.parser(), c -> RpcReply.of(s.listxattr(c.request())))
-        .handler(Methods.META_REMOVEXATTR, RemoveXattrRequest.parser(), c -> RpcReply.of(s.removexattr(c.request())))
-        .handler(Methods.META_OPEN, OpenRequest.parser(), c -> RpcReply.of(s.open(c.request())))
-        .handler(Methods.META_RELEASE, ReleaseRequest.parser(), c -> RpcReply.of(s.release(c.request())))
-        .handler(Methods.META_ACCESS, AccessRequest.parser(), c -> RpcReply.of(s.access(c.request())))
+        .asyncHandler(Methods.META_SETXATTR, SetXattrRequest.parser(), journaled(s, s::setxattrAsync, s::setxattr))
+        .asyncHandler(Methods.META_GETXATTR, GetXattrRequest.parser(), inline(s, s::getxattr))
+        .asyncHandler(Methods.META_LISTXATTR, ListXattrRequest.parser(), inline(s, s::listxattr))
+        .asyncHandler(Methods.META_REMOVEXATTR, RemoveXattrRequest.parser(), journaled(s, s::removexattrAsync, s::removexattr))
+        .asyncHandler(Methods.META_OPEN, OpenRequest.parser(), journaled(s, s::openAsync, s::open))
+        .asyncHandler(Methods.META_RELEASE, ReleaseRequest.parser(), journaled(s, s::releaseAsync, s::release))
+        .asyncHandler(Methods.META_ACCESS, AccessRequest.parser(), inline(s, s::access))
         .handler(Methods.META_OPEN_SESSION, OpenSessionRequest.parser(), c -> RpcReply.of(s.openSession(c.request())))
-        .handler(Methods.META_HEARTBEAT, HeartbeatRequest.parser(), c -> RpcReply.of(s.heartbeat(c.request())))
+        .asyncHandler(Methods.META_HEARTBEAT, HeartbeatRequest.parser(), inline(s, s::heartbeat))
         .handler(Methods.META_CLOSE_SESSION, CloseSessionRequest.parser(), c -> RpcReply.of(s.closeSession(c.request())))
-        .handler(Methods.META_GET_FS_INFO, GetFsInfoRequest.parser(), c -> RpcReply.of(s.getFsInfo(c.request())))
-        .handler(Methods.META_GET_CHUNKS, GetChunksRequest.parser(), c -> RpcReply.of(s.getChunks(c.request())))
+        .asyncHandler(Methods.META_GET_FS_INFO, GetFsInfoRequest.parser(), inline(s, s::getFsInfo))
+        .asyncHandler(Methods.META_GET_CHUNKS, GetChunksRequest.parser(), inline(s, s::getChunks))
         .handler(Methods.META_ALLOC_CHUNKS, AllocChunksRequest.parser(), c -> RpcReply.of(s.allocChunks(c.request())))
-        .handler(Methods.META_COMMIT_WRITE, CommitWriteRequest.parser(), c -> RpcReply.of(s.commitWrite(c.request())))
+        .asyncHandler(
+            Methods.META_COMMIT_WRITE,
+            CommitWriteRequest.parser(),
+            c -> c.request().getSyncExternal()
+                ? offload(() -> s.commitWrite(c.request())) // uploads before answering
+                : journaled(s, s::commitWriteAsync, s::commitWrite).handle(c))
         .handler(Methods.META_EXCLUDE_REPLICA, ExcludeReplicaRequest.parser(), c -> RpcReply.of(s.excludeReplica(c.request())))
         .handler(
             Methods.META_ENSURE_LOCAL_REPLICA,

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.meta.kv.Cf;
+import io.stratafs.meta.kv.KvBatch;
+import io.stratafs.meta.kv.KvEntry;
+import io.stratafs.meta.kv.KvSnapshot;
+import io.stratafs.meta.kv.KvStore;
 import io.stratafs.meta.kv.MemoryKvStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +78,95 @@ class GroupCommitJournalTest {
       assertThat(store.get(Cf.INODES, b("a"))).isEqualTo(b("1"));
       assertThat(store.get(Cf.INODES, b("c"))).isEqualTo(b("3"));
       assertThat(store.get(Cf.INODES, b("bad"))).isNull();
+    }
+  }
+
+  /** A store whose writes fail on demand, to see who hears about a commit that did not happen. */
+  private static final class FailingWrites implements KvStore {
+    private final MemoryKvStore store = new MemoryKvStore();
+    volatile boolean fail;
+
+    @Override
+    public void write(KvBatch batch, boolean sync) {
+      if (fail) {
+        throw StrataException.of(StatusCode.IO_ERROR, "disk gone");
+      }
+      store.write(batch, sync);
+    }
+
+    @Override
+    public byte[] get(Cf cf, byte[] key) {
+      return store.get(cf, key);
+    }
+
+    @Override
+    public List<KvEntry> scan(Cf cf, byte[] prefix, byte[] startAfter, int limit) {
+      return store.scan(cf, prefix, startAfter, limit);
+    }
+
+    @Override
+    public KvSnapshot snapshot() {
+      return store.snapshot();
+    }
+
+    @Override
+    public void close() {
+      store.close();
+    }
+  }
+
+  @Test
+  void submitAsyncCompletesOnceCommittedAndFailsWithWhatTheMutationThrew() {
+    try (MemoryKvStore store = new MemoryKvStore();
+        GroupCommitJournal journal = new GroupCommitJournal("t", store)) {
+      CompletableFuture<String> ok = journal.submitAsync(tx -> {
+        tx.put(Cf.INODES, b("k"), b("v"));
+        return "done";
+      });
+      assertThat(ok.join()).isEqualTo("done");
+      assertThat(store.get(Cf.INODES, b("k"))).isEqualTo(b("v"));
+      CompletableFuture<String> refused = journal.submitAsync(tx -> {
+        throw StrataException.of(StatusCode.EXISTS, "k exists");
+      });
+      assertThatThrownBy(refused::join)
+          .hasCauseInstanceOf(StrataException.class)
+          .satisfies(e -> assertThat(((StrataException) e.getCause()).code()).isEqualTo(StatusCode.EXISTS));
+    }
+  }
+
+  @Test
+  void aRefusalRestingOnAnUncommittedGroupIsAnsweredWithTheCommitFailure() {
+    try (FailingWrites store = new FailingWrites();
+        GroupCommitJournal journal = new GroupCommitJournal("t", store)) {
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Object> blocker = journal.submitAsync(Mutation.unsynced(tx -> {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return null;
+      }));
+      // One group: the create, then a create of the same name refused because of it.
+      CompletableFuture<String> create = journal.submitAsync(tx -> {
+        tx.put(Cf.DENTRIES, b("x"), b("1"));
+        return "created";
+      });
+      CompletableFuture<String> again = journal.submitAsync(tx -> {
+        if (tx.get(Cf.DENTRIES, b("x")) != null) {
+          throw StrataException.of(StatusCode.EXISTS, "x exists");
+        }
+        return "created too";
+      });
+      store.fail = true;
+      release.countDown();
+      blocker.exceptionally(e -> null).join();
+      // x never became durable, so "x exists" would have been a lie: both hear the commit failure.
+      for (CompletableFuture<String> f : List.of(create, again)) {
+        assertThatThrownBy(f::join)
+            .hasCauseInstanceOf(StrataException.class)
+            .satisfies(e -> assertThat(((StrataException) e.getCause()).code()).isEqualTo(StatusCode.IO_ERROR));
+      }
     }
   }
 
