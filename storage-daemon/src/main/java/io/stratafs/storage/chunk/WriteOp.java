@@ -9,6 +9,8 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,9 @@ import org.slf4j.LoggerFactory;
 final class WriteOp {
   static final String FAULT_BEFORE_FSYNC = "storage.write.beforeFsync";
   private static final Logger LOG = LoggerFactory.getLogger(WriteOp.class);
+  /** Runs the CRC file's half of {@link #force}; idle threads end after a minute. */
+  private static final ExecutorService CRC_SYNCS =
+      Executors.newCachedThreadPool(Thread.ofPlatform().name("chunk-crc-sync-", 0).daemon().factory());
 
   private WriteOp() {}
 
@@ -76,8 +81,9 @@ final class WriteOp {
   /**
    * fdatasync of the data and the CRC file: it flushes the bytes and whatever metadata is needed
    * to read them back (the length included), skipping only timestamps, which nothing here reads.
-   * The two run at once (the CRC file's on a virtual thread): a sync costs one device flush
-   * instead of two in a row, and the filesystem may fold both into one journal commit.
+   * The two run at once (the CRC file's on a pooled platform thread: a virtual thread would pin
+   * its carrier in fsync and wake a spare one): a sync costs one device flush instead of two in a
+   * row, and the filesystem may fold both into one journal commit.
    */
   static void force(OpenChunk oc) throws IOException {
     FutureTask<Void> crcSync =
@@ -86,7 +92,7 @@ final class WriteOp {
               oc.crc.force(false);
               return null;
             });
-    Thread.ofVirtual().name("chunk-crc-sync").start(crcSync);
+    CRC_SYNCS.execute(crcSync);
     IOException dataFailure = null;
     try {
       oc.data.force(false);

@@ -21,6 +21,8 @@ import io.stratafs.storage.chunk.ChunkStore;
 import io.stratafs.storage.external.ExternalTargets;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The storage daemon's RPC endpoint: one handler class per method over a {@link ChunkStore} and
@@ -31,8 +33,10 @@ import java.util.List;
 public final class StorageService implements AutoCloseable {
   private final RpcServer server;
   private final RpcClient peers;
+  private final ExecutorService handlers;
 
-  private StorageService(RpcServer server, RpcClient peers) {
+  private StorageService(RpcServer server, RpcClient peers, ExecutorService handlers) {
+    this.handlers = handlers;
     this.server = server;
     this.peers = peers;
   }
@@ -46,11 +50,16 @@ public final class StorageService implements AutoCloseable {
       String storageId, ChunkStore store, ExternalTargets externals, InetSocketAddress bind, LifeCycle lifeCycle) {
     RpcClient peers = new RpcClient("storage-" + storageId + "-peers");
     ChainForwarder chain = new ChainForwarder(peers);
+    // Platform threads: handlers live in file I/O and fsync, where a virtual thread pins its
+    // carrier (ADR 019). Unbounded, as a chained write waits on the next daemon's handler.
+    ExecutorService handlers =
+        Executors.newCachedThreadPool(Thread.ofPlatform().name("storage-" + storageId + "-handler-", 0).daemon().factory());
     RpcServer server;
     try {
       server =
           RpcServer.builder("storage-" + storageId)
               .bind(bind)
+              .blockingExecutor(handlers)
               .handler(Methods.STORAGE_WRITE, WriteChunkRequest.parser(), guarded(lifeCycle, new WriteChunkHandler(store, chain)))
               .handler(Methods.STORAGE_READ, ReadChunkRequest.parser(), guarded(lifeCycle, new ReadChunkHandler(store)))
               .handler(
@@ -75,9 +84,10 @@ public final class StorageService implements AutoCloseable {
               .start();
     } catch (RuntimeException e) {
       peers.close();
+      handlers.shutdownNow();
       throw e;
     }
-    return new StorageService(server, peers);
+    return new StorageService(server, peers, handlers);
   }
 
   private static <Req extends com.google.protobuf.Message> RpcHandler<Req> guarded(
@@ -96,5 +106,6 @@ public final class StorageService implements AutoCloseable {
   public void close() {
     server.close();
     peers.close();
+    handlers.shutdown(); // running handlers finish; their replies are dropped with the connections
   }
 }
