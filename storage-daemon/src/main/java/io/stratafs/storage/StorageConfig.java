@@ -2,6 +2,7 @@ package io.stratafs.storage;
 
 import io.stratafs.storage.chunk.Scrubber;
 import io.stratafs.storage.external.ExternalTarget;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param labels placement labels published in ZooKeeper (node, rack, zone)
  * @param externals external targets this daemon reaches ({@code --external NAME=URI}); names distinct
  * @param scrubBytesPerSecond how fast the scrubber re-verifies chunks; 0 turns it off
+ * @param scrubInterval how often a scrub pass starts (a pass longer than this is followed by the
+ *     next after a short pause)
  */
 public record StorageConfig(
     String storageId,
@@ -27,8 +30,9 @@ public record StorageConfig(
     int port,
     Map<String, String> labels,
     List<ExternalTarget> externals,
-    long scrubBytesPerSecond) {
-  /** A daemon without external targets, scrubbing at {@link Scrubber#DEFAULT_BYTES_PER_SECOND}. */
+    long scrubBytesPerSecond,
+    Duration scrubInterval) {
+  /** A daemon without external targets, scrubbing at the {@link Scrubber} defaults. */
   public StorageConfig(
       String storageId,
       List<DeviceSpec> devices,
@@ -37,7 +41,8 @@ public record StorageConfig(
       String bindHost,
       int port,
       Map<String, String> labels) {
-    this(storageId, devices, zkConnect, fsName, bindHost, port, labels, List.of(), Scrubber.DEFAULT_BYTES_PER_SECOND);
+    this(storageId, devices, zkConnect, fsName, bindHost, port, labels, List.of(), Scrubber.DEFAULT_BYTES_PER_SECOND,
+        Scrubber.DEFAULT_INTERVAL);
   }
 
   public StorageConfig {
@@ -59,13 +64,20 @@ public record StorageConfig(
     if (scrubBytesPerSecond < 0) {
       throw new IllegalArgumentException("scrub rate must be >= 0 bytes/s (0 = off): " + scrubBytesPerSecond);
     }
+    if (scrubInterval == null || scrubInterval.isNegative() || scrubInterval.isZero()) {
+      throw new IllegalArgumentException("scrub interval must be positive, e.g. 24h: " + scrubInterval);
+    }
   }
 
   public StorageConfig withExternals(List<ExternalTarget> targets) {
-    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, port, labels, targets, scrubBytesPerSecond);
+    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, port, labels, targets, scrubBytesPerSecond, scrubInterval);
+  }
+
+  public StorageConfig withScrubInterval(Duration interval) {
+    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, port, labels, externals, scrubBytesPerSecond, interval);
   }
 
   public StorageConfig withScrubRate(long bytesPerSecond) {
-    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, port, labels, externals, bytesPerSecond);
+    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, port, labels, externals, bytesPerSecond, scrubInterval);
   }
 }

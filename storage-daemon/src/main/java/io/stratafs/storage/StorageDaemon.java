@@ -52,7 +52,7 @@ public final class StorageDaemon implements AutoCloseable {
           StorageService.start(
               cfg.storageId(), d.store, d.externals, new InetSocketAddress(cfg.bindHost(), cfg.port()), d.lifeCycle);
       d.lifeCycle.transition(LifeCycle.State.RUNNING);
-      d.scrubber = Scrubber.start(d.store, cfg.scrubBytesPerSecond());
+      d.scrubber = Scrubber.start(d.store, cfg.scrubBytesPerSecond(), cfg.scrubInterval());
       d.registrar =
           StorageRegistrar.start(
               cfg.zkConnect(), cfg.fsName(), d.store, d.advertisedAddress(), cfg.labels(), cfg.externals());

@@ -61,7 +61,8 @@ class ScrubberTest {
         StorageDaemon.start(
             new StorageConfig(
                     "s1", List.of(DeviceSpec.parse("ssd:" + dir.resolve("d0"), "d0")), zk.getConnectString(), "fs1", "127.0.0.1", 0, Map.of())
-                .withScrubRate(scrubRate));
+                .withScrubRate(scrubRate)
+                .withScrubInterval(Duration.ofSeconds(1)));
   }
 
   private List<String> published() throws Exception {

@@ -20,6 +20,9 @@ final class DaemonLauncher {
   private static final File DEV_NULL = new File("/dev/null");
   private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
 
+  /** Extra JVM flags for every process `strata up` starts, split on whitespace. */
+  static final String EXTRA_FLAGS_ENV = "STRATA_DAEMON_JAVA_OPTS";
+
   private DaemonLauncher() {}
 
   /**
@@ -48,6 +51,11 @@ final class DaemonLauncher {
                 "-XX:+UseSerialGC"));
     if (role == Role.MOUNT) {
       flags.add("-XX:MaxDirectMemorySize=128m");
+    }
+    // Operators' extra flags (GC logging, a larger heap, JFR) come last, so they win.
+    String extra = System.getenv(EXTRA_FLAGS_ENV);
+    if (extra != null && !extra.isBlank()) {
+      flags.addAll(List.of(extra.trim().split("\\s+")));
     }
     return List.copyOf(flags);
   }

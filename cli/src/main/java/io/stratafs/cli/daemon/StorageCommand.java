@@ -1,10 +1,12 @@
 package io.stratafs.cli.daemon;
 
+import io.stratafs.cli.DurationConverter;
 import io.stratafs.cli.SizeConverter;
 import io.stratafs.storage.DeviceSpec;
 import io.stratafs.storage.StorageConfig;
 import io.stratafs.storage.StorageDaemon;
 import io.stratafs.storage.external.ExternalTarget;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +56,9 @@ public final class StorageCommand implements Callable<Integer> {
   @Option(names = "--scrub-rate", paramLabel = "BYTES/S", defaultValue = "32M", converter = ScrubRate.class, description = "How fast the background scrubber re-reads chunks to verify their checksums, e.g. 32M or 100MiB; 0 turns it off. Corrupt chunks are published for repair (default: ${DEFAULT-VALUE}).")
   long scrubRate;
 
+  @Option(names = "--scrub-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "24h", description = "Time from the start of one scrub pass to the next, e.g. 24h or 30m (default: ${DEFAULT-VALUE}); the first pass runs at start-up.")
+  Duration scrubInterval;
+
   /** A byte rate: 0 (off) or a size as {@link SizeConverter} reads it, optionally ending in /s. */
   public static final class ScrubRate implements ITypeConverter<Long> {
     @Override
@@ -93,7 +98,7 @@ public final class StorageCommand implements Callable<Integer> {
     StorageDaemon daemon =
         StorageDaemon.start(
             new StorageConfig(
-                storageId, specs, zk.zkConnect(), zk.fsName(), bindHost, port, effectiveLabels, targets, scrubRate));
+                storageId, specs, zk.zkConnect(), zk.fsName(), bindHost, port, effectiveLabels, targets, scrubRate, scrubInterval));
     Foreground fg = new Foreground("storage " + storageId, daemon);
     LOG.info(
         "storage daemon {} of filesystem '{}' serving {} with devices {} labels {} external targets {} scrub rate {}/s",

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Re-reads every chunk of every device in the background and checks each block against its
- * CRC32C, at most {@code bytesPerSecond}, pass after pass. A corrupt chunk lands in the store's
+ * CRC32C, at most {@code bytesPerSecond}, one pass per {@code interval} (the first at start-up,
+ * which re-checks what a crash may have left). A corrupt chunk lands in the store's
  * {@link CorruptChunks} (the store's read records it), which the registration publishes so the
  * metadata server repairs it; a chunk that verifies whole again (its bad blocks overwritten) is
  * taken off. Each piece holds the chunk's shared lock only while it is read, so writes wait at
@@ -20,33 +21,44 @@ import org.slf4j.LoggerFactory;
 public final class Scrubber implements AutoCloseable {
   /** Default scrub rate: 32 MiB/s. */
   public static final long DEFAULT_BYTES_PER_SECOND = 32L << 20;
+  /**
+   * Default time from one pass's start to the next: a day, as deep scrubs go elsewhere (Ceph
+   * deep-scrubs weekly). Back-to-back passes cost a steady share of a small node's CPU and page
+   * cache for nothing: reads verify every block they return anyway (ADR 019).
+   */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofHours(24);
   /** Bytes read per shared-lock hold. */
   static final int PIECE_BYTES = 1 << 20;
-  /** Pause between passes, so a small store is not re-read in a tight loop. */
+  /** Shortest pause between passes, so a small store is not re-read in a tight loop. */
   static final Duration PASS_PAUSE = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(Scrubber.class);
 
   private final ChunkStore store;
   private final long bytesPerSecond;
+  private final Duration interval;
   private final Thread thread;
   private final AtomicLong passes = new AtomicLong();
   // Never interrupt the thread: an interrupt during a read would close the chunk's shared channel.
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile boolean closed;
 
-  private Scrubber(ChunkStore store, long bytesPerSecond) {
+  private Scrubber(ChunkStore store, long bytesPerSecond, Duration interval) {
     this.store = store;
     this.bytesPerSecond = bytesPerSecond;
+    this.interval = interval;
     this.thread = new Thread(this::run, "storage-" + store.storageId() + "-scrubber");
     this.thread.setDaemon(true);
   }
 
   /** Starts scrubbing {@code store}; a rate of 0 turns scrubbing off (no thread). */
-  public static Scrubber start(ChunkStore store, long bytesPerSecond) {
+  public static Scrubber start(ChunkStore store, long bytesPerSecond, Duration interval) {
     if (bytesPerSecond < 0) {
       throw new IllegalArgumentException("scrub rate must be >= 0 bytes/s, got " + bytesPerSecond);
     }
-    Scrubber s = new Scrubber(store, bytesPerSecond);
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("scrub interval must be positive, got " + interval);
+    }
+    Scrubber s = new Scrubber(store, bytesPerSecond, interval);
     if (bytesPerSecond > 0) {
       s.thread.start();
     }
@@ -76,7 +88,8 @@ public final class Scrubber implements AutoCloseable {
           }
         }
         passes.incrementAndGet();
-        if (stop.await(PASS_PAUSE.toNanos(), TimeUnit.NANOSECONDS)) {
+        long untilNext = Math.max(PASS_PAUSE.toNanos(), interval.toNanos() - (System.nanoTime() - startNanos));
+        if (stop.await(untilNext, TimeUnit.NANOSECONDS)) {
           return;
         }
       }
