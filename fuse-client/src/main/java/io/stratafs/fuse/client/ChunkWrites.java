@@ -29,8 +29,11 @@ import org.slf4j.LoggerFactory;
  *   <li>a chunk without a local replica (cold file) first gets one (meta.EnsureLocalReplica).
  * </ul>
  *
- * <p>The first attempt runs on the caller's thread; recovery makes blocking metadata calls and
- * runs on {@code recovery} (virtual threads), never on a Netty event loop. Thread-safe.
+ * <p>The first attempt runs on the caller's thread and its outcome is settled on the event loop
+ * that read the reply (storage futures complete there), so nothing here may block there:
+ * recovery makes blocking metadata calls and runs on {@code recovery} (virtual threads). The
+ * returned futures complete on either; callers wait on them or attach non-blocking work only.
+ * Thread-safe.
  */
 public final class ChunkWrites {
   private static final Logger log = LoggerFactory.getLogger(ChunkWrites.class);

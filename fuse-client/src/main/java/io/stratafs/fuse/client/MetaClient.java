@@ -60,6 +60,7 @@ public final class MetaClient implements AutoCloseable {
   private final CuratorFramework curator;
   private final MetaLeaderTracker leaders;
   private final StorageDirectory storageDirectory;
+  private final ThreadConnections threadConnections = new ThreadConnections();
   private final Object sessionLock = new Object();
   private volatile long sessionId;
   private volatile FsInfo fsInfo;
@@ -112,6 +113,7 @@ public final class MetaClient implements AutoCloseable {
 
   private static void closeQuietly(MetaClient client, CuratorFramework curator) {
     if (client != null) {
+      client.threadConnections.close();
       client.leaders.close();
       client.storageDirectory.close();
     }
@@ -185,6 +187,9 @@ public final class MetaClient implements AutoCloseable {
       rpc.setEpoch(leader.getEpoch());
     }
     InetSocketAddress address = RpcClient.parseAddress(leader.getAddress());
+    if (ThreadConnections.suitsCurrentThread()) {
+      return threadConnections.call(address, method, request, parser, rpc.epoch(), settings.rpcTimeout());
+    }
     try (RpcResponse<R> response =
         Futures.await(
             rpc.call(address, method, request, Unpooled.EMPTY_BUFFER, parser, settings.rpcTimeout()))) {
@@ -262,6 +267,7 @@ public final class MetaClient implements AutoCloseable {
     } catch (StrataException e) {
       log.warn("could not close session {} ({}); the server expires it after its lease", sid, e.toString());
     }
+    threadConnections.close();
     leaders.close();
     storageDirectory.close();
     curator.close();

@@ -48,7 +48,8 @@ public final class StorageClient {
    * Writes {@code data} (ownership passes here; it is released when sent) at {@code offset} of the
    * chunk, entering the chain at {@code replicas[0]} with the rest as downstream hops. With {@code
    * sync} every replica fsyncs the chunk before replying. The reply's {@code failed} lists the
-   * downstream replicas that did not take the write.
+   * downstream replicas that did not take the write. Completes on the event loop (see {@link
+   * RpcClient#mapInline}): continuations attached without an executor must not block.
    */
   public CompletableFuture<WriteChunkReply> write(ChunkInfo chunk, long offset, ByteBuf data, boolean sync) {
     Replica head;
@@ -71,11 +72,15 @@ public final class StorageClient {
     acquire(data);
     return bounded(
         () ->
-            rpc.call(RpcClient.parseAddress(head.getAddress()), Methods.STORAGE_WRITE, req, data, WriteChunkReply.parser(), timeout)
-                .thenApply(StorageClient::bodyOf));
+            RpcClient.mapInline(
+                rpc.call(RpcClient.parseAddress(head.getAddress()), Methods.STORAGE_WRITE, req, data, WriteChunkReply.parser(), timeout),
+                StorageClient::bodyOf));
   }
 
-  /** Makes everything written to the chunk durable on every replica of its chain. */
+  /**
+   * Makes everything written to the chunk durable on every replica of its chain. Completes on the
+   * event loop, like {@link #write}.
+   */
   public CompletableFuture<StorageReply> sync(ChunkInfo chunk) {
     Replica head = head(chunk);
     SyncChunkRequest req =
@@ -88,14 +93,15 @@ public final class StorageClient {
     acquire(null);
     return bounded(
         () ->
-            rpc.call(
+            RpcClient.mapInline(
+                rpc.call(
                     RpcClient.parseAddress(head.getAddress()),
                     Methods.STORAGE_SYNC,
                     req,
                     Unpooled.EMPTY_BUFFER,
                     StorageReply.parser(),
-                    timeout)
-                .thenApply(StorageClient::bodyOf));
+                    timeout),
+                StorageClient::bodyOf));
   }
 
   /**

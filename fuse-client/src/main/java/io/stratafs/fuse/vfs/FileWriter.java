@@ -286,27 +286,28 @@ final class FileWriter {
             && newSize <= serverSize.get()
             && uncommittedChunks.isEmpty()
             && chunks.values().stream().allMatch(c -> c.getExternalsCount() == 0);
-    CompletableFuture<Void> earlyCommit =
-        mtimeOnly
-            // Its own virtual thread: the io pool may be full of flushes waiting for their commits.
-            ? CompletableFuture.runAsync(() -> commit(caller, newSize, false), r -> Thread.ofVirtual().name("strata-commit-", ino).start(r))
-            : null;
     List<CompletableFuture<ChunkInfo>> writes = new ArrayList<>();
     for (DirtyBuffer.Run r : runs) {
       writes.add(io.writes().write(caller, ino, chunks.get(r.chunkIndex()), r.offsetInChunk(), toByteBuf(r), sync));
     }
-    try {
-      Futures.awaitAll(writes);
-    } finally {
-      if (earlyCommit != null) {
-        Futures.await(earlyCommit);
+    // The writes are on the wire: commit from this thread meanwhile (no thread hand-off).
+    RuntimeException commitFailure = null;
+    if (mtimeOnly) {
+      try {
+        commit(caller, newSize, false);
+      } catch (RuntimeException e) {
+        commitFailure = e;
       }
+    }
+    Futures.awaitAll(writes); // a failed write is the error that matters most
+    if (commitFailure != null) {
+      throw commitFailure;
     }
     for (CompletableFuture<ChunkInfo> w : writes) {
       noteWritten(w.join());
     }
     boolean uploadNow = sync && !syncExternalOwed.isEmpty();
-    if (earlyCommit != null && uncommittedChunks.isEmpty() && !uploadNow) {
+    if (mtimeOnly && uncommittedChunks.isEmpty() && !uploadNow) {
       return indexes; // committed above
     }
     if (datasync && !uploadNow && newSize <= serverSize.get()) {

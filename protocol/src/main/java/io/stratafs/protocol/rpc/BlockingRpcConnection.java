@@ -1,0 +1,171 @@
+package io.stratafs.protocol.rpc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
+import io.stratafs.protocol.rpc.wire.RpcHeader;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+
+/**
+ * A plain blocking socket to one server, used by one thread for one call at a time: the calling
+ * thread writes the request frame itself and sleeps in read(2) until the reply, so the kernel wakes
+ * it directly. Through {@link RpcClient} the same call costs three wake-ups (the event loop for
+ * the write, the event loop for the reply, then the caller), which on a small VM is most of a
+ * metadata call. Same frames as {@link RpcClient}; calls without bulk data only. After any error
+ * the connection is closed (a stream cut mid-frame cannot be resynchronised); the owner opens a
+ * new one. Not thread-safe: confine it to its thread.
+ */
+public final class BlockingRpcConnection implements AutoCloseable {
+  private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+  private final InetSocketAddress address;
+  private final int maxFrameBytes;
+  private final Socket socket;
+  private final OutputStream out;
+  private final DataInputStream in;
+  private long nextCallId;
+
+  private BlockingRpcConnection(InetSocketAddress address, int maxFrameBytes, Socket socket) throws IOException {
+    this.address = address;
+    this.maxFrameBytes = maxFrameBytes;
+    this.socket = socket;
+    this.out = socket.getOutputStream();
+    this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
+  }
+
+  /** Connects (up to 10 s); UNAVAILABLE when the server cannot be reached. */
+  public static BlockingRpcConnection open(InetSocketAddress address, int maxFrameBytes) {
+    InetSocketAddress resolved =
+        address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+    Socket socket = new Socket();
+    try {
+      socket.setTcpNoDelay(true);
+      socket.setKeepAlive(true);
+      socket.connect(resolved, CONNECT_TIMEOUT_MILLIS);
+      return new BlockingRpcConnection(address, maxFrameBytes, socket);
+    } catch (IOException e) {
+      closeQuietly(socket);
+      throw new StrataException(
+          StatusCode.UNAVAILABLE,
+          "cannot connect to " + address + ": " + e + "; the server may be down or the address wrong", e);
+    }
+  }
+
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  public boolean isOpen() {
+    return !socket.isClosed();
+  }
+
+  /**
+   * Sends {@code request} and waits up to {@code timeout} for the reply body. A server error is
+   * thrown as its StrataException; a broken connection is UNAVAILABLE ("may or may not have run",
+   * as with {@link RpcClient}) and a late reply TIMED_OUT, both closing this connection.
+   */
+  public <Resp extends Message> Resp call(
+      String method, Message request, Parser<Resp> replyParser, long epoch, Duration timeout) {
+    if (!isOpen()) {
+      throw new StrataException(StatusCode.UNAVAILABLE, "connection to " + address + " is closed");
+    }
+    long callId = ++nextCallId;
+    long timeoutMillis = Math.max(1, timeout.toMillis());
+    RpcHeader header =
+        RpcHeader.newBuilder()
+            .setCallId(callId)
+            .setMethod(method)
+            .setTimeoutMs((int) Math.min(timeoutMillis, 0xFFFF_FFFFL))
+            .setEpoch(epoch)
+            .build();
+    ByteBuf frame = RpcFrame.encode(UnpooledByteBufAllocator.DEFAULT, header, request, Unpooled.EMPTY_BUFFER);
+    try {
+      byte[] bytes = new byte[frame.readableBytes()];
+      frame.readBytes(bytes);
+      out.write(bytes);
+      out.flush();
+      socket.setSoTimeout((int) Math.min(timeoutMillis, Integer.MAX_VALUE));
+      return readReply(method, callId, replyParser, timeoutMillis);
+    } catch (SocketTimeoutException e) {
+      close();
+      throw new StrataException(
+          StatusCode.TIMED_OUT,
+          method + " to " + address + " timed out after " + timeoutMillis
+              + " ms; the server may be overloaded or unreachable, retry or raise the timeout", e);
+    } catch (IOException e) {
+      close();
+      throw new StrataException(
+          StatusCode.UNAVAILABLE,
+          "connection to " + address + " failed during " + method + " (" + e
+              + "); the call may or may not have run", e);
+    } finally {
+      frame.release();
+    }
+  }
+
+  private <Resp extends Message> Resp readReply(String method, long callId, Parser<Resp> replyParser, long timeoutMillis)
+      throws IOException {
+    long frameLength = Integer.toUnsignedLong(in.readInt());
+    if (frameLength > maxFrameBytes) {
+      close();
+      throw new StrataException(
+          StatusCode.PROTOCOL_ERROR,
+          "reply to " + method + " from " + address + " is " + frameLength + " bytes, over the "
+              + maxFrameBytes + "-byte frame limit");
+    }
+    byte[] bytes = new byte[(int) frameLength];
+    in.readFully(bytes);
+    RpcFrame reply;
+    try {
+      reply = RpcFrame.decode(Unpooled.wrappedBuffer(bytes));
+    } catch (MalformedFrameException e) {
+      close();
+      throw new StrataException(
+          StatusCode.PROTOCOL_ERROR, "malformed reply to " + method + " from " + address + ": " + e.getMessage());
+    }
+    RpcHeader header = reply.header();
+    if (!header.getReply() || header.getCallId() != callId) {
+      close();
+      throw new StrataException(
+          StatusCode.PROTOCOL_ERROR,
+          "expected the reply to " + method + " #" + callId + " from " + address + ", got "
+              + (header.getReply() ? "reply #" + header.getCallId() : "a request frame"));
+    }
+    if (header.getStatus() != StatusCode.OK.wire()) {
+      throw new StrataException(StatusCode.fromWire(header.getStatus()), header.getMessage());
+    }
+    try {
+      return replyParser.parseFrom(reply.body().nioBuffer());
+    } catch (InvalidProtocolBufferException e) {
+      throw new StrataException(
+          StatusCode.PROTOCOL_ERROR,
+          "reply of " + method + " from " + address + " does not parse: " + e.getMessage()
+              + "; client and server versions may not match", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(socket);
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // nothing left to do with it
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.stratafs.protocol.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
+import io.stratafs.protocol.rpc.wire.Empty;
+import io.stratafs.protocol.storage.StorageReply;
+import io.stratafs.protocol.storage.WriteChunkReply;
+import io.stratafs.protocol.storage.WriteChunkRequest;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The blocking per-thread connection speaks the same frames as RpcClient to a real RpcServer. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class BlockingRpcConnectionTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private final TestService service = new TestService();
+  private RpcServer server;
+  private BlockingRpcConnection connection;
+
+  @BeforeEach
+  void start() {
+    server = service.start("blocking");
+    connection = BlockingRpcConnection.open(address(server), RpcServer.DEFAULT_MAX_FRAME_BYTES);
+  }
+
+  @AfterEach
+  void stop() {
+    service.unblock.countDown();
+    connection.close();
+    server.close();
+  }
+
+  private static InetSocketAddress address(RpcServer s) {
+    return InetSocketAddress.createUnresolved("127.0.0.1", s.port());
+  }
+
+  @Test
+  void callsInARowOnOneConnectionEachGetTheirReply() {
+    for (int i = 1; i <= 3; i++) {
+      WriteChunkReply reply =
+          connection.call(TestService.ECHO, WriteChunkRequest.newBuilder().setChunkId(i).build(), WriteChunkReply.parser(), 0, TIMEOUT);
+      assertThat(reply.getChunkLength()).isEqualTo(i);
+    }
+    assertThat(connection.isOpen()).isTrue();
+  }
+
+  @Test
+  void theEpochTravelsInTheHeader() {
+    StorageReply reply = connection.call(TestService.EPOCH, Empty.getDefaultInstance(), StorageReply.parser(), 42, TIMEOUT);
+    assertThat(reply.getChunkLength()).isEqualTo(42);
+  }
+
+  @Test
+  void aServerErrorIsItsStatusAndLeavesTheConnectionUsable() {
+    assertThatThrownBy(() -> connection.call(TestService.NOT_EMPTY, Empty.getDefaultInstance(), Empty.parser(), 0, TIMEOUT))
+        .isInstanceOfSatisfying(StrataException.class, e -> {
+          assertThat(e.code()).isEqualTo(StatusCode.NOT_EMPTY);
+          assertThat(e.getMessage()).isEqualTo("directory /a is not empty");
+        });
+    assertThat(connection.isOpen()).isTrue();
+    assertThat(connection.call(TestService.ECHO, WriteChunkRequest.newBuilder().setChunkId(5).build(), WriteChunkReply.parser(), 0, TIMEOUT)
+        .getChunkLength()).isEqualTo(5);
+  }
+
+  @Test
+  void aLateReplyIsTimedOutAndClosesTheConnection() {
+    assertThatThrownBy(() -> connection.call(TestService.BLOCK, Empty.getDefaultInstance(), Empty.parser(), 0, Duration.ofMillis(200)))
+        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.TIMED_OUT));
+    assertThat(connection.isOpen()).isFalse();
+    assertThatThrownBy(() -> connection.call(TestService.ECHO, WriteChunkRequest.getDefaultInstance(), WriteChunkReply.parser(), 0, TIMEOUT))
+        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE));
+  }
+
+  @Test
+  void aServerThatGoesAwayIsUnavailableAndNobodyListeningIsUnavailableToo() {
+    InetSocketAddress gone = address(server);
+    server.close();
+    assertThatThrownBy(() -> connection.call(TestService.ECHO, WriteChunkRequest.getDefaultInstance(), WriteChunkReply.parser(), 0, TIMEOUT))
+        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE));
+    assertThat(connection.isOpen()).isFalse();
+    assertThatThrownBy(() -> BlockingRpcConnection.open(gone, RpcServer.DEFAULT_MAX_FRAME_BYTES))
+        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE));
+  }
+}
