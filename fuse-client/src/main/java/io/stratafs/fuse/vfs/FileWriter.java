@@ -165,8 +165,9 @@ final class FileWriter {
         throw StrataException.of(
             StatusCode.IO_ERROR,
             "inode %d: no room for a %d-byte write in the mount's write budget (%d of %d bytes buffered)"
-                + " after waiting %s for other files' flushes",
-            ino, n, budget.totalBytes(), budget.limitBytes(), budget.maxWait());
+                + " after waiting %s for other files' flushes%s",
+            ino, n, budget.totalBytes(), budget.limitBytes(), budget.maxWait(),
+            askedOf == null ? "" : " (last asked: inode " + askedOf.ino + ")");
       }
       budget.awaitChange(left);
     }
