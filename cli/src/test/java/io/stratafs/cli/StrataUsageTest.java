@@ -25,6 +25,13 @@ class StrataUsageTest {
   }
 
   @Test
+  void writeBudgetBelowTheFileBufferIsAUsageError() {
+    StrataRunner.Run r = run("mount", "--zk", "127.0.0.1:1", "--write-budget", "16M", "/nonexistent");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--write-budget").contains("32M").contains("16M");
+  }
+
+  @Test
   void missingRequiredOptionIsAUsageError() {
     StrataRunner.Run r = run("storage", "--zk", "127.0.0.1:1");
     assertThat(r.exitCode()).isEqualTo(2);
@@ -83,7 +90,8 @@ class StrataUsageTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.out().replaceAll("\\s+", " ")).contains("--storage").contains("default: 3").contains("default: 64M").contains("STRATA_DATA");
     StrataRunner.Run mount = run("mount", "--help");
-    assertThat(mount.out().replaceAll("\\s+", " ")).contains("--attr-timeout").contains("default: 1s").contains("--workers");
+    assertThat(mount.out().replaceAll("\\s+", " ")).contains("--attr-timeout").contains("default: 1s").contains("--workers")
+        .contains("--write-budget=SIZE").contains("default: 96M");
     StrataRunner.Run storage = run("storage", "--help");
     assertThat(storage.out().replaceAll("\\s+", " ")).contains("--external=NAME=URI").contains("--scrub-rate").contains("default: 32M");
   }

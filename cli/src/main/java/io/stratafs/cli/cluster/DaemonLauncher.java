@@ -27,7 +27,8 @@ final class DaemonLauncher {
 
   /**
    * JVM flags per role: small heaps (a laptop runs them all), serial GC on few cores. The mount's
-   * heap holds write buffers (2 x 32 MiB per file being written) and read-ahead windows, which are
+   * heap holds write buffers (2 x 32 MiB per file being written, all files together bounded by the
+   * mount's --write-budget, 96 MiB) and read-ahead windows, which are
    * short-lived: a larger heap only lets the serial collector grow the process, not go faster.
    * Its direct memory (RPC frames in flight) is capped too, so the whole client stays well under
    * 512 MiB resident.

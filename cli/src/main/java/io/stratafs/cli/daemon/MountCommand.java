@@ -65,6 +65,14 @@ public final class MountCommand implements Callable<Integer> {
   @Option(names = "--read-ahead", paramLabel = "SIZE", converter = SizeConverter.class, defaultValue = "8M", description = "How far the kernel reads ahead of a sequential reader, e.g. 128K, 8M; 0 keeps the kernel default (default: ${DEFAULT-VALUE}).")
   long readAheadBytes;
 
+  @Option(
+      names = "--write-budget",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
+      defaultValue = "96M",
+      description = "Most written bytes the mount holds in memory, not yet on the storage daemons, for all open files together (each file buffers up to 2 x 32M); a write that does not fit waits while other files are flushed. At least 32M, e.g. 64M, 1G (default: ${DEFAULT-VALUE}).")
+  long writeBudgetBytes;
+
   @Parameters(paramLabel = "MOUNTPOINT", description = "Directory to mount on (created if missing).")
   Path mountPoint;
 
@@ -73,6 +81,13 @@ public final class MountCommand implements Callable<Integer> {
     if (workers < 1) {
       throw new ParameterException(spec.commandLine(), "Invalid value for option '--workers': must be at least 1, got " + workers);
     }
+    StrataVfsConfig config = StrataVfsConfig.defaults(zk.zkConnect(), zk.fsName()).withShortCircuitReads(shortCircuitReads);
+    if (writeBudgetBytes < config.writeBufferBytes()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Invalid value for option '--write-budget': must be at least the per-file write buffer ("
+              + SizeConverter.format(config.writeBufferBytes()) + "), got " + SizeConverter.format(writeBudgetBytes));
+    }
     Path mp = mountPoint.toAbsolutePath().normalize();
     FuseMount.clearStale(mp);
     Files.createDirectories(mp);
@@ -80,7 +95,7 @@ public final class MountCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "Invalid value for option '--read-ahead': must be 0..1G, got " + readAheadBytes);
     }
     FuseMountOptions options = new FuseMountOptions(mp, zk.fsName(), workers, entryTimeout, attrTimeout, allowOther, (int) (readAheadBytes / 1024));
-    Vfs vfs = StrataVfs.connect(StrataVfsConfig.defaults(zk.zkConnect(), zk.fsName()).withShortCircuitReads(shortCircuitReads));
+    Vfs vfs = StrataVfs.connect(config.withWriteBudgetBytes(writeBudgetBytes));
     FuseMount mount;
     try {
       mount = FuseMount.mount(vfs, options);

@@ -44,7 +44,14 @@ import java.util.function.LongFunction;
  * foreground and fails (without buffering its bytes) if that flush fails too, so memory stays
  * bounded while the service is down; flush, fsync and close retry the bytes and report the error.
  *
- * <p>Thread-safe: buffer state is guarded by {@code this}; one flush runs at a time.
+ * <p>The mount's {@link WriteBudget} bounds the bytes all files hold: every change to the buffers
+ * is reported to it (under {@code this}, so in order), and a write that does not fit first flushes
+ * this file's own bytes, then asks the file holding the most to flush in the background and waits
+ * for room, failing with that flush's error or after the budget's wait bound.
+ *
+ * <p>Thread-safe: buffer state is guarded by {@code this}; one flush runs at a time. Lock order:
+ * {@code this}, then the budget; nothing waits for the budget or another file's permit while
+ * holding {@code this} or its own permit.
  */
 final class FileWriter {
   /** Largest WriteChunk payload, well under the RPC frame limit. */
@@ -54,6 +61,11 @@ final class FileWriter {
   private final IoServices io;
   private final long limitBytes;
   private final AtomicLong serverSize;
+  private final WriteBudget budget;
+  /** The caller of the last write: another file's write over budget flushes us on its behalf. */
+  private volatile LongFunction<Caller> lastCaller;
+  /** The running background flush, if any (waiters over budget follow its outcome). */
+  private volatile CompletableFuture<Void> backgroundFlush;
   /**
    * Held by the one running flush. A semaphore rather than a lock because a background flush
    * acquires it on the writing thread and releases it on the background thread.
@@ -79,11 +91,12 @@ final class FileWriter {
    */
   private final Set<Long> syncExternalOwed = new TreeSet<>();
 
-  FileWriter(long ino, IoServices io, long limitBytes, AtomicLong serverSize) {
+  FileWriter(long ino, IoServices io, long limitBytes, AtomicLong serverSize, WriteBudget budget) {
     this.ino = ino;
     this.io = io;
     this.limitBytes = limitBytes;
     this.serverSize = serverSize;
+    this.budget = budget;
   }
 
   /**
@@ -91,19 +104,109 @@ final class FileWriter {
    * handed to a background flush (waiting first for the previous one, if it still runs).
    */
   void write(LongFunction<Caller> caller, long offset, ByteBuffer src) {
+    lastCaller = caller;
     if (backgroundFailure != null || pendingBytes() >= 2 * limitBytes) {
       // The last background flush failed (or the buffers are over their bound): flush here so
       // that the error reaches this write and memory does not grow while storage is down.
       flush(caller, false);
     }
+    int n = src.remaining();
+    reserveRoom(caller, n);
     boolean full;
     synchronized (this) {
-      dirty.write(offset, src);
+      try {
+        dirty.write(offset, src);
+      } finally {
+        budget.report(this, pendingLocked(), n); // turns the reservation into our share
+      }
       full = dirty.bytes() >= limitBytes;
     }
     if (full) {
       startBackgroundFlush(caller);
     }
+  }
+
+  /**
+   * Reserves room in the mount's budget for {@code n} bytes: flushes this file's own bytes first,
+   * then has the file holding the most flush in the background and waits. Holds no lock or permit
+   * while waiting.
+   *
+   * @throws StrataException when a flush asked for fails (its code when it is ENOSPC/EDQUOT, else
+   *     IO_ERROR) or no room appears within the budget's wait bound (IO_ERROR)
+   */
+  private void reserveRoom(LongFunction<Caller> caller, long n) {
+    if (n == 0 || budget.tryReserve(n)) {
+      return;
+    }
+    if (hasPending()) {
+      flush(caller, false); // our own share first; a storage error reaches this write here
+    }
+    long deadline = System.nanoTime() + budget.maxWait().toNanos();
+    CompletableFuture<Void> asked = null;
+    FileWriter askedOf = null;
+    while (!budget.tryReserve(n)) {
+      if (asked != null && asked.isDone()) {
+        if (asked.isCompletedExceptionally()) {
+          throw noRoom(askedOf, asked);
+        }
+        asked = null;
+      }
+      if (asked == null) {
+        FileWriter largest = budget.largest();
+        CompletableFuture<Void> f = largest == null ? null : largest.flushForBudget();
+        if (f != null) {
+          asked = f;
+          askedOf = largest;
+          f.whenComplete((v, e) -> budget.wake());
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw StrataException.of(
+            StatusCode.IO_ERROR,
+            "inode %d: no room for a %d-byte write in the mount's write budget (%d of %d bytes buffered)"
+                + " after waiting %s for other files' flushes%s",
+            ino, n, budget.totalBytes(), budget.limitBytes(), budget.maxWait(),
+            askedOf == null ? "" : " (last asked: inode " + askedOf.ino + ")");
+      }
+      budget.awaitChange(left);
+    }
+  }
+
+  private StrataException noRoom(FileWriter other, CompletableFuture<Void> failed) {
+    StrataException cause = StrataException.unwrap(failed.exceptionNow());
+    int errno = cause.code().errno();
+    // Out of space is the application's to handle; anything else is an I/O error on this file.
+    StatusCode code =
+        errno == StatusCode.NO_SPACE.errno() || errno == StatusCode.QUOTA_EXCEEDED.errno() ? cause.code() : StatusCode.IO_ERROR;
+    return new StrataException(
+        code,
+        "inode " + ino + ": the mount's write budget is full and flushing inode " + other.ino + " to make room failed: " + cause,
+        cause);
+  }
+
+  /**
+   * Starts a background flush of this file's buffered bytes for another file's write over budget,
+   * unless a flush already runs. Never blocks.
+   *
+   * @return the background flush started or running, or null when there is none to wait for (a
+   *     foreground flush holds the permit, or nothing is buffered)
+   */
+  CompletableFuture<Void> flushForBudget() {
+    if (!flushPermit.tryAcquire()) {
+      CompletableFuture<Void> running = backgroundFlush;
+      return running != null && !running.isDone() ? running : null;
+    }
+    LongFunction<Caller> caller = lastCaller;
+    DirtyBuffer batch;
+    synchronized (this) {
+      if (dirty.isEmpty() || caller == null) {
+        flushPermit.release();
+        return null;
+      }
+      batch = moveAside();
+    }
+    return runInBackground(caller, batch);
   }
 
   private void startBackgroundFlush(LongFunction<Caller> caller) {
@@ -116,14 +219,28 @@ final class FileWriter {
       }
       batch = moveAside();
     }
+    runInBackground(caller, batch);
+  }
+
+  /** Writes the moved-aside {@code batch} out on the I/O pool. Caller holds the permit, handed over. */
+  private CompletableFuture<Void> runInBackground(LongFunction<Caller> caller, DirtyBuffer batch) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    backgroundFlush = done;
     Runnable task =
         () -> {
+          RuntimeException failure = null;
           try {
             writeOutAndSettle(caller, batch, false, false, Set.of());
           } catch (RuntimeException e) {
+            failure = e;
             backgroundFailure = e; // bytes are back in the buffer; the next write or flush retries
           } finally {
             flushPermit.release();
+          }
+          if (failure == null) {
+            done.complete(null);
+          } else {
+            done.completeExceptionally(failure);
           }
         };
     try {
@@ -131,9 +248,15 @@ final class FileWriter {
     } catch (RejectedExecutionException e) {
       task.run(); // shutting down: flush here rather than not at all
     }
+    return done;
   }
 
   synchronized long pendingBytes() {
+    return pendingLocked();
+  }
+
+  /** Dirty plus flushing bytes. Caller holds {@code this}. */
+  private long pendingLocked() {
     return dirty.bytes() + (flushing == null ? 0 : flushing.bytes());
   }
 
@@ -163,6 +286,7 @@ final class FileWriter {
     try {
       synchronized (this) {
         dirty.truncate(size);
+        budget.report(this, pendingLocked());
       }
       // Chunks past the new end are gone (the server marks what truncation changes dirty itself).
       long firstGone = (size + io.chunkSize() - 1) / io.chunkSize();
@@ -177,6 +301,7 @@ final class FileWriter {
   synchronized long discard() {
     long n = dirty.bytes();
     dirty = new DirtyBuffer();
+    budget.report(this, pendingLocked());
     return n;
   }
 
@@ -213,6 +338,7 @@ final class FileWriter {
     DirtyBuffer batch = dirty;
     dirty = new DirtyBuffer();
     flushing = batch;
+    budget.report(this, pendingLocked());
     return batch;
   }
 
@@ -233,6 +359,7 @@ final class FileWriter {
         } else {
           unsyncedChunks.addAll(written);
         }
+        budget.report(this, pendingLocked());
       }
       backgroundFailure = null;
     } catch (RuntimeException e) {
@@ -243,6 +370,7 @@ final class FileWriter {
         }
         dirty = batch;
         flushing = null;
+        budget.report(this, pendingLocked());
       }
       // Placement may have changed (stale version, replica moved): fetch it afresh next time.
       io.chunks().invalidate(ino);

@@ -17,10 +17,10 @@ final class OpenFile {
   /** Whether an fsync through this open has synced every chunk of the file (WholeFileSync). */
   private volatile boolean wholeFileSynced;
 
-  OpenFile(long ino, long serverSize, IoServices io, long writeBufferBytes) {
+  OpenFile(long ino, long serverSize, IoServices io, long writeBufferBytes, WriteBudget budget) {
     this.ino = ino;
     this.serverSize = new AtomicLong(serverSize);
-    this.writer = new FileWriter(ino, io, writeBufferBytes, this.serverSize);
+    this.writer = new FileWriter(ino, io, writeBufferBytes, this.serverSize, budget);
   }
 
   /** The file size as this client sees it: the server's, extended by buffered writes. */

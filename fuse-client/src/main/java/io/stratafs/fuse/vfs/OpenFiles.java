@@ -16,15 +16,17 @@ import java.util.concurrent.atomic.AtomicLong;
 final class OpenFiles {
   private final IoServices io;
   private final long writeBufferBytes;
+  private final WriteBudget budget;
   private final long readAheadBytes;
   private final AtomicLong nextHandle;
   private final Map<Long, FileHandle> handles = new ConcurrentHashMap<>();
   private final Map<Long, OpenFile> inodes = new ConcurrentHashMap<>();
   private final Map<Long, Integer> handleCounts = new HashMap<>();
 
-  OpenFiles(IoServices io, long writeBufferBytes, long readAheadBytes, AtomicLong nextHandle) {
+  OpenFiles(IoServices io, long writeBufferBytes, WriteBudget budget, long readAheadBytes, AtomicLong nextHandle) {
     this.io = io;
     this.writeBufferBytes = writeBufferBytes;
+    this.budget = budget;
     this.readAheadBytes = readAheadBytes;
     this.nextHandle = nextHandle;
   }
@@ -34,7 +36,7 @@ final class OpenFiles {
     long ino = attr.getIno();
     OpenFile file = inodes.get(ino);
     if (file == null) {
-      file = new OpenFile(ino, attr.getSize(), io, writeBufferBytes);
+      file = new OpenFile(ino, attr.getSize(), io, writeBufferBytes, budget);
       inodes.put(ino, file);
     } else {
       file.observe(attr);

@@ -83,6 +83,7 @@ public final class StrataVfs implements Vfs {
   private final ExecutorService recovery;
   private final IoServices io;
   private final FileReader reader;
+  private final WriteBudget writeBudget;
   private final OpenFiles openFiles;
   private final DirHandles dirHandles;
   private final LockClient locks;
@@ -120,7 +121,9 @@ public final class StrataVfs implements Vfs {
             background);
     this.reader = new FileReader(io);
     AtomicLong handles = new AtomicLong();
-    this.openFiles = new OpenFiles(io, cfg.writeBufferBytes(), cfg.readAheadBytes(), handles);
+    // A write waits for room at most as long as metadata calls ride out an outage.
+    this.writeBudget = new WriteBudget(cfg.writeBudgetBytes(), cfg.retryFor());
+    this.openFiles = new OpenFiles(io, cfg.writeBufferBytes(), writeBudget, cfg.readAheadBytes(), handles);
     this.dirHandles = new DirHandles(handles);
     this.locks = new LockClient(meta);
     this.fallocate = new Fallocate(this, io);
@@ -164,6 +167,11 @@ public final class StrataVfs implements Vfs {
       rpc.close();
       throw e;
     }
+  }
+
+  /** The mount-wide budget of buffered write bytes (tests watch its accounting). */
+  WriteBudget writeBudget() {
+    return writeBudget;
   }
 
   /** The metadata session of this mount. */

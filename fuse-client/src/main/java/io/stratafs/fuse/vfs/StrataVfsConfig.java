@@ -13,7 +13,13 @@ import java.time.Duration;
  * @param rpcTimeout deadline of one RPC
  * @param retryFor how long metadata calls keep retrying a missing or changing leader before the
  *     application sees EIO
- * @param writeBufferBytes buffered bytes per open file before writes flush
+ * @param writeBufferBytes buffered bytes per open file before writes flush (a file holds up to
+ *     twice this: one buffer filling while the previous one is flushed)
+ * @param writeBudgetBytes buffered bytes of all open files together, the bound on the heap the
+ *     write path uses: a write that does not fit flushes its own file, then waits while the file
+ *     holding the most is flushed (see WriteBudget). At least {@code writeBufferBytes}, so a file
+ *     can fill its buffer; below about three buffers, files written at once flush each other
+ *     early rather than pipeline
  * @param readAheadBytes bytes prefetched ahead of sequential reads, per handle (0 = off)
  * @param ioThreads bound on concurrent storage RPCs and threads for background reads
  * @param shortCircuitReads read replicas whose device is on this machine straight from their chunk
@@ -26,19 +32,34 @@ public record StrataVfsConfig(
     Duration rpcTimeout,
     Duration retryFor,
     long writeBufferBytes,
+    long writeBudgetBytes,
     long readAheadBytes,
     int ioThreads,
     boolean shortCircuitReads) {
 
-  /** With short-circuit reads on. */
+  /** Default write budget: 96 MiB, enough for a large file pipelining plus a few small ones. */
+  public static final long DEFAULT_WRITE_BUDGET_BYTES = 96L << 20;
+
+  /**
+   * With short-circuit reads on and the default write budget, raised to three write buffers when
+   * those are larger.
+   */
   public StrataVfsConfig(
       String zkConnect, String fsName, String clientName, Duration rpcTimeout, Duration retryFor,
       long writeBufferBytes, long readAheadBytes, int ioThreads) {
-    this(zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, readAheadBytes, ioThreads, true);
+    this(
+        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes,
+        Math.max(DEFAULT_WRITE_BUDGET_BYTES, 3 * writeBufferBytes), readAheadBytes, ioThreads, true);
   }
 
   public StrataVfsConfig withShortCircuitReads(boolean on) {
-    return new StrataVfsConfig(zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, readAheadBytes, ioThreads, on);
+    return new StrataVfsConfig(
+        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, readAheadBytes, ioThreads, on);
+  }
+
+  public StrataVfsConfig withWriteBudgetBytes(long bytes) {
+    return new StrataVfsConfig(
+        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, bytes, readAheadBytes, ioThreads, shortCircuitReads);
   }
 
   public StrataVfsConfig {
@@ -50,11 +71,16 @@ public record StrataVfsConfig(
           "writeBufferBytes must be > 0, readAheadBytes >= 0 and ioThreads > 0, got "
               + writeBufferBytes + ", " + readAheadBytes + ", " + ioThreads);
     }
+    if (writeBudgetBytes < writeBufferBytes) {
+      throw new IllegalArgumentException(
+          "writeBudgetBytes must be at least writeBufferBytes (" + writeBufferBytes + ") so a file can fill its buffer, got "
+              + writeBudgetBytes);
+    }
   }
 
   /**
-   * clientName = host + pid, RPC timeout 30 s, retry for 60 s, 32 MiB write buffer, 8 MiB
-   * read-ahead, 16 I/O threads, short-circuit reads on.
+   * clientName = host + pid, RPC timeout 30 s, retry for 60 s, 32 MiB write buffer per file, 96
+   * MiB write budget for the mount, 8 MiB read-ahead, 16 I/O threads, short-circuit reads on.
    */
   public static StrataVfsConfig defaults(String zkConnect, String fsName) {
     return new StrataVfsConfig(

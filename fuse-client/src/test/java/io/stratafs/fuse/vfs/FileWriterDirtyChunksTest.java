@@ -55,7 +55,7 @@ class FileWriterDirtyChunksTest {
             1 << 20,
             "client-host",
             c.recovery);
-    return new FileWriter(INO, io, 1 << 20, serverSize);
+    return new FileWriter(INO, io, 1 << 20, serverSize, new WriteBudget(4 << 20, java.time.Duration.ofSeconds(10)));
   }
 
   private static ChunkInfo chunkWith(boolean sync) {
