@@ -241,19 +241,19 @@ public final class MetaService {
     return writeAsync(tx -> MkdirOp.run(ctx, tx, r));
   }
 
-  public EmptyReply unlink(UnlinkRequest r) {
+  public DirChangeReply unlink(UnlinkRequest r) {
     return await(unlinkAsync(r));
   }
 
-  public CompletableFuture<EmptyReply> unlinkAsync(UnlinkRequest r) {
+  public CompletableFuture<DirChangeReply> unlinkAsync(UnlinkRequest r) {
     return writeAsync(tx -> UnlinkOp.run(ctx, tx, r));
   }
 
-  public EmptyReply rmdir(RmdirRequest r) {
+  public DirChangeReply rmdir(RmdirRequest r) {
     return await(rmdirAsync(r));
   }
 
-  public CompletableFuture<EmptyReply> rmdirAsync(RmdirRequest r) {
+  public CompletableFuture<DirChangeReply> rmdirAsync(RmdirRequest r) {
     return writeAsync(tx -> RmdirOp.run(ctx, tx, r));
   }
 

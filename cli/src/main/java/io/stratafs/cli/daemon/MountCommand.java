@@ -81,7 +81,8 @@ public final class MountCommand implements Callable<Integer> {
     if (workers < 1) {
       throw new ParameterException(spec.commandLine(), "Invalid value for option '--workers': must be at least 1, got " + workers);
     }
-    StrataVfsConfig config = StrataVfsConfig.defaults(zk.zkConnect(), zk.fsName()).withShortCircuitReads(shortCircuitReads);
+    StrataVfsConfig config = StrataVfsConfig.defaults(zk.zkConnect(), zk.fsName()).withShortCircuitReads(shortCircuitReads)
+        .withDirAttrTtl(attrTimeout);
     if (writeBudgetBytes < config.writeBufferBytes()) {
       throw new ParameterException(
           spec.commandLine(),

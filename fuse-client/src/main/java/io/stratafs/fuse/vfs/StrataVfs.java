@@ -15,6 +15,7 @@ import io.stratafs.protocol.meta.Attr;
 import io.stratafs.protocol.meta.AttrReply;
 import io.stratafs.protocol.meta.Caller;
 import io.stratafs.protocol.meta.CreateRequest;
+import io.stratafs.protocol.meta.DirChangeReply;
 import io.stratafs.protocol.meta.EmptyReply;
 import io.stratafs.protocol.meta.GetAttrRequest;
 import io.stratafs.protocol.meta.GetXattrReply;
@@ -85,6 +86,7 @@ public final class StrataVfs implements Vfs {
   private final FileReader reader;
   private final WriteBudget writeBudget;
   private final OpenFiles openFiles;
+  private final DirAttrCache dirAttrs;
   private final DirHandles dirHandles;
   private final LockClient locks;
   private final Fallocate fallocate;
@@ -123,6 +125,7 @@ public final class StrataVfs implements Vfs {
     AtomicLong handles = new AtomicLong();
     // A write waits for room at most as long as metadata calls ride out an outage.
     this.writeBudget = new WriteBudget(cfg.writeBudgetBytes(), cfg.retryFor());
+    this.dirAttrs = new DirAttrCache(cfg.dirAttrTtl(), System::nanoTime);
     this.openFiles = new OpenFiles(io, cfg.writeBufferBytes(), writeBudget, cfg.readAheadBytes(), handles);
     this.dirHandles = new DirHandles(handles);
     this.locks = new LockClient(meta);
@@ -197,8 +200,19 @@ public final class StrataVfs implements Vfs {
     // The server keeps no lookup counts; open files are tracked through Open/Release.
   }
 
+  /** The parent's attributes the server returned with a change in it answer the kernel's next GETATTR. */
+  private void noteParent(long parent, AttrReply r) {
+    if (r.hasParent()) {
+      dirAttrs.changed(parent, r.getParent());
+    }
+  }
+
   @Override
   public Attr getattr(VfsContext ctx, long ino, long fh) {
+    Attr known = dirAttrs.take(ino);
+    if (known != null) {
+      return known;
+    }
     LongFunction<Caller> c = Callers.of(ctx);
     AttrReply r =
         meta.call(
@@ -210,6 +224,7 @@ public final class StrataVfs implements Vfs {
 
   @Override
   public Attr setattr(VfsContext ctx, long ino, SetAttrChange change, long fh) {
+    dirAttrs.forget(ino);
     LongFunction<Caller> c = Callers.of(ctx);
     boolean setsSize = change.has(SetAttrField.SET_SIZE_VALUE);
     OpenFile file = openFiles.inode(ino);
@@ -264,6 +279,7 @@ public final class StrataVfs implements Vfs {
                     .setRdev(rdev)
                     .build(),
             AttrReply.parser());
+    noteParent(parent, r);
     return attr(r, Methods.META_MKNOD);
   }
 
@@ -282,25 +298,34 @@ public final class StrataVfs implements Vfs {
                     .setUmask(umask)
                     .build(),
             AttrReply.parser());
+    noteParent(parent, r);
     return attr(r, Methods.META_MKDIR);
   }
 
   @Override
   public void unlink(VfsContext ctx, long parent, byte[] name) {
     LongFunction<Caller> c = Callers.of(ctx);
-    meta.call(
-        Methods.META_UNLINK,
-        sid -> UnlinkRequest.newBuilder().setCaller(c.apply(sid)).setParent(parent).setName(bytes(name)).build(),
-        EmptyReply.parser());
+    DirChangeReply r =
+        meta.call(
+            Methods.META_UNLINK,
+            sid -> UnlinkRequest.newBuilder().setCaller(c.apply(sid)).setParent(parent).setName(bytes(name)).build(),
+            DirChangeReply.parser());
+    if (r.hasParent()) {
+      dirAttrs.changed(parent, r.getParent());
+    }
   }
 
   @Override
   public void rmdir(VfsContext ctx, long parent, byte[] name) {
     LongFunction<Caller> c = Callers.of(ctx);
-    meta.call(
-        Methods.META_RMDIR,
-        sid -> RmdirRequest.newBuilder().setCaller(c.apply(sid)).setParent(parent).setName(bytes(name)).build(),
-        EmptyReply.parser());
+    DirChangeReply r =
+        meta.call(
+            Methods.META_RMDIR,
+            sid -> RmdirRequest.newBuilder().setCaller(c.apply(sid)).setParent(parent).setName(bytes(name)).build(),
+            DirChangeReply.parser());
+    if (r.hasParent()) {
+      dirAttrs.changed(parent, r.getParent());
+    }
   }
 
   @Override
@@ -317,6 +342,7 @@ public final class StrataVfs implements Vfs {
                     .setTarget(bytes(target))
                     .build(),
             AttrReply.parser());
+    noteParent(parent, r);
     return attr(r, Methods.META_SYMLINK);
   }
 
@@ -345,6 +371,7 @@ public final class StrataVfs implements Vfs {
                     .setNewName(bytes(newName))
                     .build(),
             AttrReply.parser());
+    noteParent(newParent, r);
     return withLocalSize(attr(r, Methods.META_LINK));
   }
 
@@ -363,6 +390,7 @@ public final class StrataVfs implements Vfs {
                 .setFlags(flags)
                 .build(),
         EmptyReply.parser());
+    dirAttrs.forgetAll(); // both directories changed, and a moved directory's ctime too
   }
 
   // ---- files -----------------------------------------------------------------------------
@@ -400,6 +428,7 @@ public final class StrataVfs implements Vfs {
                     .build(),
             AttrReply.parser());
     Attr attr = attr(r, Methods.META_CREATE);
+    noteParent(parent, r);
     io.chunks().invalidate(attr.getIno());
     return new Created(attr, openFiles.open(attr, flags).fh());
   }
@@ -535,6 +564,7 @@ public final class StrataVfs implements Vfs {
 
   @Override
   public void setxattr(VfsContext ctx, long ino, byte[] name, byte[] value, int flags) {
+    dirAttrs.forget(ino);
     LongFunction<Caller> c = Callers.of(ctx);
     meta.call(
         Methods.META_SETXATTR,
@@ -577,6 +607,7 @@ public final class StrataVfs implements Vfs {
 
   @Override
   public void removexattr(VfsContext ctx, long ino, byte[] name) {
+    dirAttrs.forget(ino);
     LongFunction<Caller> c = Callers.of(ctx);
     meta.call(
         Methods.META_REMOVEXATTR,

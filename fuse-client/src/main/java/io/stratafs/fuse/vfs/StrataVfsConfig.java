@@ -24,6 +24,9 @@ import java.time.Duration;
  * @param ioThreads bound on concurrent storage RPCs and threads for background reads
  * @param shortCircuitReads read replicas whose device is on this machine straight from their chunk
  *     files (verified; any doubt falls back to the daemon), see LocalReplicaReader
+ * @param dirAttrTtl how long a directory's attributes returned by this client's own change in it
+ *     may answer the kernel's next GETATTR of it (see DirAttrCache); the mount's attribute
+ *     timeout, 0 turns it off
  */
 public record StrataVfsConfig(
     String zkConnect,
@@ -35,7 +38,11 @@ public record StrataVfsConfig(
     long writeBudgetBytes,
     long readAheadBytes,
     int ioThreads,
-    boolean shortCircuitReads) {
+    boolean shortCircuitReads,
+    Duration dirAttrTtl) {
+
+  /** The kernel's default attribute timeout of a mount (strata mount --attr-timeout). */
+  public static final Duration DEFAULT_DIR_ATTR_TTL = Duration.ofSeconds(1);
 
   /** Default write budget: 96 MiB, enough for a large file pipelining plus a few small ones. */
   public static final long DEFAULT_WRITE_BUDGET_BYTES = 96L << 20;
@@ -49,17 +56,25 @@ public record StrataVfsConfig(
       long writeBufferBytes, long readAheadBytes, int ioThreads) {
     this(
         zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes,
-        Math.max(DEFAULT_WRITE_BUDGET_BYTES, 3 * writeBufferBytes), readAheadBytes, ioThreads, true);
+        Math.max(DEFAULT_WRITE_BUDGET_BYTES, 3 * writeBufferBytes), readAheadBytes, ioThreads, true,
+        DEFAULT_DIR_ATTR_TTL);
   }
 
   public StrataVfsConfig withShortCircuitReads(boolean on) {
     return new StrataVfsConfig(
-        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, readAheadBytes, ioThreads, on);
+        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, readAheadBytes, ioThreads, on, dirAttrTtl);
   }
 
   public StrataVfsConfig withWriteBudgetBytes(long bytes) {
     return new StrataVfsConfig(
-        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, bytes, readAheadBytes, ioThreads, shortCircuitReads);
+        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, bytes, readAheadBytes, ioThreads, shortCircuitReads, dirAttrTtl);
+  }
+
+  /** How long a directory's attributes from this client's own change answer one GETATTR; 0 = never. */
+  public StrataVfsConfig withDirAttrTtl(Duration ttl) {
+    return new StrataVfsConfig(
+        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, readAheadBytes, ioThreads,
+        shortCircuitReads, ttl);
   }
 
   public StrataVfsConfig {
@@ -70,6 +85,9 @@ public record StrataVfsConfig(
       throw new IllegalArgumentException(
           "writeBufferBytes must be > 0, readAheadBytes >= 0 and ioThreads > 0, got "
               + writeBufferBytes + ", " + readAheadBytes + ", " + ioThreads);
+    }
+    if (dirAttrTtl == null || dirAttrTtl.isNegative()) {
+      throw new IllegalArgumentException("dirAttrTtl must be >= 0 (0 = off), got " + dirAttrTtl);
     }
     if (writeBudgetBytes < writeBufferBytes) {
       throw new IllegalArgumentException(

@@ -107,6 +107,27 @@ class StrataVfsClusterTest {
   }
 
   @Test
+  void aDirectorysAttributesAfterThisClientsChangesAreWhatTheServerHas() {
+    long dir = vfs.mkdir(CTX, 1, name("attrs"), 0755, 022).getIno();
+    Vfs.Created c = vfs.create(CTX, dir, name("a"), S_IFREG | 0644, 022, O_RDWR);
+    vfs.release(CTX, c.attr().getIno(), c.fh(), 0);
+    vfs.mkdir(CTX, dir, name("sub"), 0755, 022);
+    Attr afterCreates = vfs.getattr(CTX, dir, -1); // what the mkdir's reply said
+    try (StrataVfs other = StrataVfs.connect(config())) {
+      assertThat(afterCreates).isEqualTo(other.getattr(CTX, dir, -1));
+      assertThat(afterCreates.getNlink()).isEqualTo(3);
+      assertThat(afterCreates.getMtimeNs()).isGreaterThanOrEqualTo(c.attr().getCtimeNs());
+      vfs.unlink(CTX, dir, name("a"));
+      Attr afterUnlink = vfs.getattr(CTX, dir, -1);
+      assertThat(afterUnlink).isEqualTo(other.getattr(CTX, dir, -1));
+      assertThat(afterUnlink.getMtimeNs()).isGreaterThan(afterCreates.getMtimeNs());
+      // A change made elsewhere is seen on the next GETATTR: the entry answered once and is gone.
+      other.rmdir(CTX, dir, name("sub"));
+      assertThat(vfs.getattr(CTX, dir, -1).getNlink()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void sessionIsOpen() {
     assertThat(vfs.sessionId()).isPositive();
   }

@@ -14,6 +14,6 @@ public final class CreateOp {
         NodeCreator.create(
             ctx, tx, req.getCaller(), req.getParent(), req.getName().toByteArray(), mode, 0, new byte[0]);
     OpenOp.register(ctx, tx, req.getCaller().getSessionId(), r.ino());
-    return AttrReply.newBuilder().setAttr(r.toAttr()).build();
+    return AttrReply.newBuilder().setAttr(r.toAttr()).setParent(tx.inode(req.getParent()).toAttr()).build();
   }
 }

@@ -45,6 +45,6 @@ public final class LinkOp {
     s.ctimeNs = now;
     InodeRecord updated = s.build();
     tx.putInode(updated);
-    return AttrReply.newBuilder().setAttr(updated.toAttr()).build();
+    return AttrReply.newBuilder().setAttr(updated.toAttr()).setParent(tx.inode(req.getNewParent()).toAttr()).build();
   }
 }

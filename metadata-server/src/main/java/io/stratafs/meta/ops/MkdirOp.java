@@ -13,6 +13,6 @@ public final class MkdirOp {
     InodeRecord r =
         NodeCreator.create(
             ctx, tx, req.getCaller(), req.getParent(), req.getName().toByteArray(), mode, 0, new byte[0]);
-    return AttrReply.newBuilder().setAttr(r.toAttr()).build();
+    return AttrReply.newBuilder().setAttr(r.toAttr()).setParent(tx.inode(req.getParent()).toAttr()).build();
   }
 }

@@ -35,6 +35,6 @@ public final class MknodOp {
     InodeRecord r =
         NodeCreator.create(
             ctx, tx, req.getCaller(), req.getParent(), req.getName().toByteArray(), mode, rdev, new byte[0]);
-    return AttrReply.newBuilder().setAttr(r.toAttr()).build();
+    return AttrReply.newBuilder().setAttr(r.toAttr()).setParent(tx.inode(req.getParent()).toAttr()).build();
   }
 }

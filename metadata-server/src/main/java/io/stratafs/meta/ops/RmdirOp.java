@@ -4,14 +4,14 @@ import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.meta.schema.Dentry;
 import io.stratafs.meta.schema.InodeRecord;
-import io.stratafs.protocol.meta.EmptyReply;
+import io.stratafs.protocol.meta.DirChangeReply;
 import io.stratafs.protocol.meta.RmdirRequest;
 
 /** rmdir(2): removes an empty directory. */
 public final class RmdirOp {
   private RmdirOp() {}
 
-  public static EmptyReply run(MetaContext ctx, Tx tx, RmdirRequest req) {
+  public static DirChangeReply run(MetaContext ctx, Tx tx, RmdirRequest req) {
     InodeRecord parent = tx.dir(req.getParent());
     byte[] name = req.getName().toByteArray();
     Names.validate(name);
@@ -42,6 +42,6 @@ public final class RmdirOp {
     p.nlink--;
     tx.putInode(p.build());
     InodeDeleter.delete(tx, child.ino());
-    return EmptyReply.getDefaultInstance();
+    return DirChangeReply.newBuilder().setParent(tx.inode(req.getParent()).toAttr()).build();
   }
 }

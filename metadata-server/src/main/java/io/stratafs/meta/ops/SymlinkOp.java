@@ -26,6 +26,6 @@ public final class SymlinkOp {
         NodeCreator.create(
             ctx, tx, req.getCaller(), req.getParent(), req.getName().toByteArray(),
             InodeRecord.S_IFLNK | 0777, 0, target);
-    return AttrReply.newBuilder().setAttr(r.toAttr()).build();
+    return AttrReply.newBuilder().setAttr(r.toAttr()).setParent(tx.inode(req.getParent()).toAttr()).build();
   }
 }

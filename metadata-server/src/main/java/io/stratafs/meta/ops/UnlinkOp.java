@@ -4,14 +4,14 @@ import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.meta.schema.Dentry;
 import io.stratafs.meta.schema.InodeRecord;
-import io.stratafs.protocol.meta.EmptyReply;
+import io.stratafs.protocol.meta.DirChangeReply;
 import io.stratafs.protocol.meta.UnlinkRequest;
 
 /** unlink(2): removes a non-directory name; the inode goes when its last link and open do. */
 public final class UnlinkOp {
   private UnlinkOp() {}
 
-  public static EmptyReply run(MetaContext ctx, Tx tx, UnlinkRequest req) {
+  public static DirChangeReply run(MetaContext ctx, Tx tx, UnlinkRequest req) {
     InodeRecord parent = tx.dir(req.getParent());
     byte[] name = req.getName().toByteArray();
     Names.validate(name);
@@ -36,7 +36,7 @@ public final class UnlinkOp {
     p.mtimeNs = p.ctimeNs = now;
     tx.putInode(p.build());
     dropLink(tx, child, now);
-    return EmptyReply.getDefaultInstance();
+    return DirChangeReply.newBuilder().setParent(tx.inode(req.getParent()).toAttr()).build();
   }
 
   /** One name of a non-directory is gone: nlink down, ctime now, and the end of life at zero. */
