@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Metadata workload: create, stat (uncached), `ls -l` and unlink of N files in one directory.
 
-Usage: metaops.py DIR N [MAX_SECONDS_PER_PHASE] > result.json
+Usage: metaops.py DIR N [MAX_SECONDS_PER_PHASE [RAMP_FILES]] > result.json
 
 Each phase is timed with a monotonic clock around the syscalls only. Before `stat` and `ls -l`
 the kernel's page, dentry and inode caches are dropped (root only) so every lookup reaches the
@@ -9,7 +9,8 @@ filesystem, which for a FUSE mount means a LOOKUP/GETATTR round trip to the daem
 
 MAX_SECONDS_PER_PHASE bounds the create and unlink phases (the ones a slow filesystem makes
 long): a phase that reaches it stops there and its rate is over the files it did; "created" says
-how many files the stat and `ls -l` phases saw. Files left by a bounded unlink are listed in
+how many files the stat and `ls -l` phases saw. RAMP_FILES files are first created, stat'ed and
+unlinked in a directory of their own, unmeasured (a warm-up, as the random I/O workloads have). Files left by a bounded unlink are listed in
 "left" (the caller removes the directory). Prints one JSON object.
 """
 import json
@@ -50,6 +51,16 @@ def create(path):
 def main():
     root, n = sys.argv[1], int(sys.argv[2])
     max_seconds = float(sys.argv[3]) if len(sys.argv) > 3 else float("inf")
+    ramp = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    if ramp > 0:
+        r = os.path.join(root, "ramp")
+        os.makedirs(r, exist_ok=True)
+        ramp_names = [os.path.join(r, "f%06d" % i) for i in range(ramp)]
+        done, _ = bounded(ramp_names, create, max_seconds)
+        for p in ramp_names[:done]:
+            os.stat(p)
+            os.unlink(p)
+        os.rmdir(r)
     d = os.path.join(root, "meta")
     os.makedirs(d, exist_ok=True)
     names = [os.path.join(d, "f%06d" % i) for i in range(n)]
