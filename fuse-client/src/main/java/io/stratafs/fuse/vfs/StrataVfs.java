@@ -32,7 +32,6 @@ import io.stratafs.protocol.meta.ReadDirReply;
 import io.stratafs.protocol.meta.ReadDirRequest;
 import io.stratafs.protocol.meta.ReadlinkReply;
 import io.stratafs.protocol.meta.ReadlinkRequest;
-import io.stratafs.protocol.meta.ReleaseRequest;
 import io.stratafs.protocol.meta.RemoveXattrRequest;
 import io.stratafs.protocol.meta.RenameRequest;
 import io.stratafs.protocol.meta.RmdirRequest;
@@ -87,6 +86,7 @@ public final class StrataVfs implements Vfs {
   private final WriteBudget writeBudget;
   private final OpenFiles openFiles;
   private final DirAttrCache dirAttrs;
+  private final ReleaseBatcher releases;
   private final DirHandles dirHandles;
   private final LockClient locks;
   private final Fallocate fallocate;
@@ -96,6 +96,7 @@ public final class StrataVfs implements Vfs {
   private StrataVfs(RpcClient rpc, MetaClient meta, ExecutorService background, StrataVfsConfig cfg) {
     this.rpc = rpc;
     this.meta = meta;
+    this.releases = new ReleaseBatcher(meta);
     this.background = background;
     // Write and read recovery make blocking metadata calls; they start from RPC callbacks, so
     // they run on virtual threads of their own rather than on an event loop or the I/O pool.
@@ -473,16 +474,7 @@ public final class StrataVfs implements Vfs {
           dropped,
           failure.toString());
     }
-    try {
-      meta.call(
-          Methods.META_RELEASE,
-          sid -> ReleaseRequest.newBuilder().setCaller(c.apply(sid)).setIno(ino).build(),
-          EmptyReply.parser());
-    } catch (StrataException e) {
-      if (failure == null) {
-        failure = e;
-      }
-    }
+    releases.add(ino);
     if (failure != null) {
       throw failure;
     }
@@ -662,6 +654,7 @@ public final class StrataVfs implements Vfs {
     }
     background.shutdownNow();
     recovery.shutdownNow();
+    releases.close();
     meta.close();
     rpc.close();
   }

@@ -7,12 +7,20 @@ import io.stratafs.meta.schema.InodeRecord;
 import io.stratafs.protocol.meta.EmptyReply;
 import io.stratafs.protocol.meta.ReleaseRequest;
 
-/** close(2) of the last descriptor of an open: the orphan goes with its last release. */
+/**
+ * close(2) of the last descriptor of an open (or of several, batched): the orphan goes with its
+ * last release. Opens are counted per session and inode, so a release that arrives after a later
+ * open of the same inode still leaves that open counted.
+ */
 public final class ReleaseOp {
   private ReleaseOp() {}
 
   public static EmptyReply run(Tx tx, ReleaseRequest req) {
-    release(tx, req.getCaller().getSessionId(), req.getIno(), false);
+    long session = req.getCaller().getSessionId();
+    release(tx, session, req.getIno(), false);
+    for (long ino : req.getMoreInosList()) {
+      release(tx, session, ino, false);
+    }
     return EmptyReply.getDefaultInstance();
   }
 

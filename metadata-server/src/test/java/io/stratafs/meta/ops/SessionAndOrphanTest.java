@@ -36,6 +36,25 @@ class SessionAndOrphanTest {
   }
 
   @Test
+  void aBatchedReleaseDropsOneOpenPerListedInodeAndALateOneLeavesALaterOpenCounted() {
+    try (MetaFixture f = MetaFixture.memory()) {
+      long s = f.svc.openSession(OpenSessionRequest.newBuilder().setClientName("c").setLeaseMs(1000).build())
+          .getSessionId();
+      Attr a = f.create(in(s), ROOT, "a", 0644);
+      Attr b = f.create(in(s), ROOT, "b", 0644);
+      // a: closed, then opened again before the (late) release of the first open arrives.
+      f.svc.open(OpenRequest.newBuilder().setCaller(in(s)).setIno(a.getIno()).build());
+      f.unlink(ROOT_CALLER, ROOT, "a");
+      f.unlink(ROOT_CALLER, ROOT, "b");
+      f.svc.release(ReleaseRequest.newBuilder().setCaller(in(s)).setIno(a.getIno()).addMoreInos(b.getIno()).build());
+      assertThat(f.getattr(a.getIno()).getNlink()).isZero(); // its later open still holds it
+      expectCode(StatusCode.NOT_FOUND, () -> f.getattr(b.getIno())); // last open gone: orphan deleted
+      f.svc.release(ReleaseRequest.newBuilder().setCaller(in(s)).setIno(a.getIno()).build());
+      expectCode(StatusCode.NOT_FOUND, () -> f.getattr(a.getIno()));
+    }
+  }
+
+  @Test
   void sessionExpiryReleasesOpensAndDeletesOrphans() {
     try (MetaFixture f = MetaFixture.memory()) {
       long s = f.svc.openSession(OpenSessionRequest.newBuilder().setLeaseMs(1000).build()).getSessionId();

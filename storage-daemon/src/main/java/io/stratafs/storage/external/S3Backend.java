@@ -3,6 +3,8 @@ package io.stratafs.storage.external;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -195,8 +199,32 @@ public final class S3Backend implements BlobBackend {
   private <T> T call(String operation, String key, Supplier<T> request) {
     try {
       return request.get();
+    } catch (SdkClientException e) {
+      S3Exception refusal = refusalBehind(e);
+      throw errors.map(refusal != null ? refusal : e, operation, key);
     } catch (SdkException e) {
       throw errors.map(e, operation, key);
+    }
+  }
+
+  /**
+   * A server that refuses a request (wrong credentials) may answer before reading its body and
+   * close the connection; the client then sees a broken write instead of the answer. When the
+   * connection itself was made, one bodiless request tells "refused" (its 403) from "unreachable".
+   */
+  private S3Exception refusalBehind(SdkClientException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof ConnectException || c instanceof SocketTimeoutException || c instanceof ApiCallTimeoutException) {
+        return null; // never connected, or too slow: asking again would only wait again
+      }
+    }
+    try {
+      s3.headBucket(b -> b.bucket(settings.bucket()));
+      return null;
+    } catch (S3Exception refused) {
+      return refused.statusCode() == 403 ? refused : null;
+    } catch (SdkException other) {
+      return null;
     }
   }
 
