@@ -23,12 +23,18 @@ public final class ChunkFileFormat {
 
   /** The directory of {@code chunkId}'s files under a device root. */
   public static Path chunkDir(Path deviceRoot, long chunkId) {
-    return deviceRoot.resolve("chunks").resolve(String.format("%02x", chunkId & 0xff));
+    return deviceRoot.resolve("chunks").resolve(hex(chunkId & 0xff, 2));
   }
 
   /** The file name stem of {@code chunkId}: 16 lower-case hex digits. */
   public static String stem(long chunkId) {
-    return String.format("%016x", chunkId);
+    return hex(chunkId, 16);
+  }
+
+  /** {@code v} in lower-case hex, zero-padded to {@code digits}; on every read's path, so no Formatter. */
+  private static String hex(long v, int digits) {
+    String h = Long.toHexString(v);
+    return h.length() >= digits ? h : "0".repeat(digits - h.length()) + h;
   }
 
   /** CRC32C of {@code parts} (positions untouched) followed by zeros up to a full block. */

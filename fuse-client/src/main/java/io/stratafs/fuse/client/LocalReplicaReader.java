@@ -38,6 +38,9 @@ public final class LocalReplicaReader {
   public static final int NOT_SERVED = -1;
 
   private static final int BLOCK_SIZE = ChunkFileFormat.BLOCK_SIZE;
+  private static final int SMALL_READ_BYTES = 2 * BLOCK_SIZE;
+  private static final ThreadLocal<ByteBuffer> SMALL_READ_BUFFER =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(SMALL_READ_BYTES));
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Device roots by "storage/device/incarnation"; empty = not readable from here. */
@@ -86,29 +89,41 @@ public final class LocalReplicaReader {
     if (!readFully(crcFile, crcs, first * 4)) {
       return NOT_SERVED;
     }
-    // A direct buffer freed at once: a heap one would make the JDK cache a temporary direct buffer
-    // of the read's size in every reading thread, and a pooled one grows arenas per reading
-    // thread; both outside the heap bound (the mount must stay under 512 MiB RSS).
+    if (n <= SMALL_READ_BYTES && !Thread.currentThread().isVirtual()) {
+      // Small reads (a random 4 KiB read needs one or two blocks) reuse this thread's buffer: the
+      // FUSE workers and the I/O pool are few and long-lived, 128 KiB each.
+      return verifyAndCopy(data, SMALL_READ_BUFFER.get().clear().limit(n), start, crcs, blocks, offset, end, dst);
+    }
+    // Otherwise a direct buffer freed at once: a heap one would make the JDK cache a temporary
+    // direct buffer of the read's size in every reading thread, and a pooled one grows arenas per
+    // reading thread; both outside the heap bound (the mount must stay under 512 MiB RSS).
     ByteBuf direct = UnpooledByteBufAllocator.DEFAULT.directBuffer(n, n);
     try {
-      ByteBuffer buf = direct.nioBuffer(0, n);
-      if (!readFully(data, buf, start)) {
-        return NOT_SERVED;
-      }
-      for (int i = 0; i < blocks; i++) {
-        int blockStart = i * BLOCK_SIZE;
-        int blockLen = Math.min(BLOCK_SIZE, n - blockStart);
-        if (ChunkFileFormat.crcPadded(buf.slice(blockStart, blockLen)) != crcs.getInt(i * 4)) {
-          return NOT_SERVED;
-        }
-      }
-      int at = (int) (offset - start);
-      int count = (int) (end - offset);
-      dst.duplicate().put(buf.slice(at, count));
-      return count;
+      return verifyAndCopy(data, direct.nioBuffer(0, n), start, crcs, blocks, offset, end, dst);
     } finally {
       direct.release();
     }
+  }
+
+  /** Reads the blocks into {@code buf}, checks each against its CRC, copies the asked range to {@code dst}. */
+  private static int verifyAndCopy(
+      FileChannel data, ByteBuffer buf, long start, ByteBuffer crcs, int blocks, long offset, long end, ByteBuffer dst)
+      throws IOException {
+    int n = buf.remaining();
+    if (!readFully(data, buf, start)) {
+      return NOT_SERVED;
+    }
+    for (int i = 0; i < blocks; i++) {
+      int blockStart = i * BLOCK_SIZE;
+      int blockLen = Math.min(BLOCK_SIZE, n - blockStart);
+      if (ChunkFileFormat.crcPadded(buf.slice(blockStart, blockLen)) != crcs.getInt(i * 4)) {
+        return NOT_SERVED;
+      }
+    }
+    int at = (int) (offset - start);
+    int count = (int) (end - offset);
+    dst.duplicate().put(buf.slice(at, count));
+    return count;
   }
 
 

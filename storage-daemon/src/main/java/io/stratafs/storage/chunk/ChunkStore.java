@@ -3,6 +3,7 @@ package io.stratafs.storage.chunk;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.stratafs.common.ChunkFileFormat;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.storage.DeviceSpec;
@@ -393,7 +394,7 @@ public final class ChunkStore implements AutoCloseable {
 
   /** A chunk id as written in file names and messages: 16 hex digits. */
   public static String hex(long chunkId) {
-    return String.format("%016x", chunkId);
+    return ChunkFileFormat.stem(chunkId);
   }
 
   @FunctionalInterface
