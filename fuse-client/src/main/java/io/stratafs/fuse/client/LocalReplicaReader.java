@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,10 +29,11 @@ import java.util.function.BiFunction;
  * <p>Anything unusual — no such file, a short checksum file, a checksum mismatch (also what a
  * write racing this read looks like), an I/O error — answers {@link #NOT_SERVED}, and the caller
  * reads through the daemon, which takes the chunk's lock and reports real corruption. So this
- * class can only ever make a read faster, never change its answer. Files are opened per read (a
- * cached descriptor would keep reading a chunk file that was since replaced). Thread-safe.
+ * class can only ever make a read faster, never change its answer. Open files are kept between
+ * reads ({@link ReplicaFiles}), checked on every read to be still the files their paths name.
+ * Thread-safe.
  */
-public final class LocalReplicaReader {
+public final class LocalReplicaReader implements AutoCloseable {
   /** {@link #tryRead} could not serve the read; use the daemon. */
   public static final int NOT_SERVED = -1;
 
@@ -46,6 +46,8 @@ public final class LocalReplicaReader {
   /** Device roots by "storage/device/incarnation"; empty = not readable from here. */
   private final Map<String, Optional<Path>> roots = new ConcurrentHashMap<>();
   private final BiFunction<String, String, Optional<String>> devicePath;
+  /** Replicas read at random keep their files open; 256 pairs are 512 descriptors. */
+  private final ReplicaFiles files = new ReplicaFiles(256);
 
   /** @param devicePath (storage id, device name) → the directory the daemon registered for it */
   public LocalReplicaReader(BiFunction<String, String, Optional<String>> devicePath) {
@@ -64,9 +66,9 @@ public final class LocalReplicaReader {
     }
     Path dir = ChunkFileFormat.chunkDir(root.get(), chunk.getChunkId());
     String stem = ChunkFileFormat.stem(chunk.getChunkId());
-    try (FileChannel data = FileChannel.open(dir.resolve(stem + ChunkFileFormat.DATA_SUFFIX), StandardOpenOption.READ);
-        FileChannel crc = FileChannel.open(dir.resolve(stem + ChunkFileFormat.CRC_SUFFIX), StandardOpenOption.READ)) {
-      return read(data, crc, offset, dst);
+    try {
+      ReplicaFiles.Open f = files.get(dir.resolve(stem + ChunkFileFormat.DATA_SUFFIX), dir.resolve(stem + ChunkFileFormat.CRC_SUFFIX));
+      return f == null ? NOT_SERVED : read(f.data(), f.crc(), offset, dst);
     } catch (NoSuchFileException e) {
       return NOT_SERVED; // not written yet, or gone: the daemon knows which
     } catch (IOException | RuntimeException | OutOfDirectMemoryError e) {
@@ -127,6 +129,11 @@ public final class LocalReplicaReader {
   }
 
 
+
+  @Override
+  public void close() {
+    files.close();
+  }
 
   private static boolean readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
     long pos = position;

@@ -87,6 +87,8 @@ public final class StrataVfs implements Vfs {
   private final OpenFiles openFiles;
   private final DirAttrCache dirAttrs;
   private final ReleaseBatcher releases;
+  /** Short-circuit reads of replicas on this machine; null when off. */
+  private final LocalReplicaReader localReplicas;
   private final DirHandles dirHandles;
   private final LockClient locks;
   private final Fallocate fallocate;
@@ -104,6 +106,10 @@ public final class StrataVfs implements Vfs {
     StorageClient storage = new StorageClient(rpc, cfg.rpcTimeout(), cfg.ioThreads());
     ChunkLocations chunks = new ChunkLocations(meta);
     String host = StrataVfsConfig.hostName();
+    this.localReplicas =
+        cfg.shortCircuitReads() && meta.storageDirectory() != null
+            ? new LocalReplicaReader(meta.storageDirectory()::devicePath)
+            : null;
     this.io =
         new IoServices(
             meta,
@@ -115,9 +121,7 @@ public final class StrataVfs implements Vfs {
                 new ReplicaOrder(host),
                 meta.storageDirectory(),
                 recovery,
-                cfg.shortCircuitReads() && meta.storageDirectory() != null
-                    ? new LocalReplicaReader(meta.storageDirectory()::devicePath)
-                    : null),
+                localReplicas),
             chunks,
             meta.fsInfo().getChunkSize(),
             host,
@@ -655,6 +659,9 @@ public final class StrataVfs implements Vfs {
     background.shutdownNow();
     recovery.shutdownNow();
     releases.close();
+    if (localReplicas != null) {
+      localReplicas.close();
+    }
     meta.close();
     rpc.close();
   }

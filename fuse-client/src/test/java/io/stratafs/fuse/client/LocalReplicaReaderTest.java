@@ -85,6 +85,23 @@ class LocalReplicaReaderTest {
   }
 
   @Test
+  void aReplicaDeletedAndWrittenAgainIsReadAfreshNotFromTheFilesHeldOpen() {
+    ByteBuffer dst = ByteBuffer.allocate(4096);
+    assertThat(reader.tryRead(chunk(CHUNK), replica(device.incarnation()), 0, dst)).isEqualTo(4096);
+    assertThat(Arrays.copyOf(dst.array(), 4096)).isEqualTo(Arrays.copyOf(content, 4096));
+    byte[] again = new byte[SIZE];
+    new Random(8).nextBytes(again);
+    store.delete(CHUNK, "d0"); // the reader still holds the old files open
+    store.write(CHUNK, "d0", 0, Unpooled.wrappedBuffer(again), true);
+    dst.clear();
+    assertThat(reader.tryRead(chunk(CHUNK), replica(device.incarnation()), 0, dst)).isEqualTo(4096);
+    assertThat(Arrays.copyOf(dst.array(), 4096)).isEqualTo(Arrays.copyOf(again, 4096));
+    store.delete(CHUNK, "d0");
+    assertThat(reader.tryRead(chunk(CHUNK), replica(device.incarnation()), 0, dst)).isEqualTo(LocalReplicaReader.NOT_SERVED);
+    reader.close();
+  }
+
+  @Test
   void anotherIncarnationAnUnknownDaemonOrAMissingChunkIsNotServed() {
     ByteBuffer dst = ByteBuffer.allocate(4096);
     assertThat(reader.tryRead(chunk(CHUNK), replica(device.incarnation() + 1), 0, dst)).isEqualTo(LocalReplicaReader.NOT_SERVED);
