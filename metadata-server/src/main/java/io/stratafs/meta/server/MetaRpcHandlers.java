@@ -1,17 +1,17 @@
 package io.stratafs.meta.server;
 
-import io.stratafs.meta.MetaService;
 import com.google.protobuf.Message;
+import io.stratafs.meta.MetaService;
 import io.stratafs.protocol.meta.*;
 import io.stratafs.protocol.rpc.AsyncRpcHandler;
+import io.stratafs.protocol.rpc.Methods;
+import io.stratafs.protocol.rpc.RpcReply;
+import io.stratafs.protocol.rpc.RpcServer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import io.stratafs.protocol.rpc.Methods;
-import io.stratafs.protocol.rpc.RpcReply;
-import io.stratafs.protocol.rpc.RpcServer;
 
 /**
  * Binds every meta.* method to its {@link MetaService} method. Reads answer on the event loop and
