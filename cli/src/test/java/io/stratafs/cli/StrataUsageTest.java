@@ -64,6 +64,13 @@ class StrataUsageTest {
   }
 
   @Test
+  void aScrubIntervalOfZeroIsAUsageErrorThatSaysHowToTurnScrubbingOff() {
+    StrataRunner.Run r = run("storage", "--zk", "127.0.0.1:1", "--device", "ssd:/tmp/strata-usage-never-created", "--scrub-interval", "0");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--scrub-interval").contains("must be positive").contains("--scrub-rate 0");
+  }
+
+  @Test
   void unknownOptionIsAUsageError() {
     StrataRunner.Run r = run("status", "--frobnicate");
     assertThat(r.exitCode()).isEqualTo(2);

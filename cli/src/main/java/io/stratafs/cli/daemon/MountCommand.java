@@ -45,7 +45,7 @@ public final class MountCommand implements Callable<Integer> {
   @Option(names = "--workers", paramLabel = "N", description = "Threads reading FUSE requests from the kernel (default: ${DEFAULT-VALUE}).")
   int workers = DEFAULTS.workers();
 
-  @Option(names = "--attr-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1s", description = "How long the kernel caches attributes, e.g. 500ms, 1s, 0 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--attr-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1s", description = "How long the kernel caches attributes, e.g. 500ms, 1s, 0; also how long a directory's attributes from this mount's own change in it answer the kernel's next look (default: ${DEFAULT-VALUE}).")
   Duration attrTimeout;
 
   @Option(names = "--entry-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1s", description = "How long the kernel caches name lookups (default: ${DEFAULT-VALUE}).")

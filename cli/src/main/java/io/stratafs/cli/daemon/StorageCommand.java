@@ -73,6 +73,11 @@ public final class StorageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (scrubInterval.isZero() || scrubInterval.isNegative()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Invalid value for option '--scrub-interval': must be positive, e.g. 24h or 30m (--scrub-rate 0 turns scrubbing off)");
+    }
     String storageId = id != null ? id : "storage-" + Hostnames.local();
     List<DeviceSpec> specs = new ArrayList<>();
     for (int i = 0; i < devices.size(); i++) {
