@@ -2,11 +2,9 @@ package io.stratafs.fuse.vfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
-import io.stratafs.common.ZkPaths;
 import io.stratafs.meta.MetaServerConfig;
 import io.stratafs.meta.MetadataServer;
 import io.stratafs.protocol.meta.Attr;
@@ -25,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,14 +63,7 @@ class StrataVfsClusterTest {
                 "127.0.0.1",
                 0,
                 Map.of()));
-    try (CuratorFramework c = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
-      c.start();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> c.checkExists().forPath(ZkPaths.storageDir(FS)) != null
-              && !c.getChildren().forPath(ZkPaths.storageDir(FS)).isEmpty()
-              && c.checkExists().forPath(ZkPaths.metaLeader(FS)) != null);
-    }
+    VfsClusters.awaitRegistered(zk.getConnectString(), FS);
     vfs = StrataVfs.connect(config());
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.stratafs.common.StrataException;
-import io.stratafs.common.ZkPaths;
 import io.stratafs.meta.MetaServerConfig;
 import io.stratafs.meta.MetadataServer;
 import io.stratafs.storage.DeviceSpec;
@@ -19,9 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,7 +45,7 @@ class StrataVfsOutageTest {
           new StorageConfig(
               "s1", List.of(DeviceSpec.parse("nvme:" + tmp.resolve("nvme"), "d0")), zk.getConnectString(), FS, "127.0.0.1", 0, Map.of());
       StorageDaemon storage = StorageDaemon.start(storageConfig);
-      awaitRegistered(zk.getConnectString());
+      VfsClusters.awaitRegistered(zk.getConnectString(), FS);
       StrataVfsConfig d = StrataVfsConfig.defaults(zk.getConnectString(), FS);
       StrataVfsConfig cfg =
           new StrataVfsConfig(d.zkConnect(), FS, "outage-client", Duration.ofSeconds(3), Duration.ofSeconds(3), LIMIT, 0, 4);
@@ -99,7 +95,7 @@ class StrataVfsOutageTest {
       try (StrataVfs other = StrataVfs.connect(cfg)) {
         long ino = other.lookup(CTX, 1, "f".getBytes(StandardCharsets.UTF_8)).getIno();
         long fh = other.open(CTX, ino, 0);
-        byte[] all = read(other, ino, fh, 40_000 + LIMIT);
+        byte[] all = VfsClusters.read(other, CTX, ino, fh, 40_000 + LIMIT);
         assertThat(Arrays.copyOf(all, 40_000)).isEqualTo(model);
         assertThat(Arrays.copyOfRange(all, 40_000, all.length)).containsOnly(0);
         other.release(CTX, ino, fh, 0);
@@ -119,7 +115,7 @@ class StrataVfsOutageTest {
               new StorageConfig(
                   "s1", List.of(DeviceSpec.parse("nvme:" + tmp.resolve("nvme"), "d0")), zk.getConnectString(), FS, "127.0.0.1", 0, Map.of()));
       try {
-        awaitRegistered(zk.getConnectString());
+        VfsClusters.awaitRegistered(zk.getConnectString(), FS);
         StrataVfsConfig d = StrataVfsConfig.defaults(zk.getConnectString(), FS);
         StrataVfsConfig cfg =
             new StrataVfsConfig(d.zkConnect(), FS, "restart-client", Duration.ofSeconds(5), Duration.ofSeconds(40), LIMIT, 0, 4);
@@ -150,28 +146,5 @@ class StrataVfsOutageTest {
     } catch (StrataException e) {
       return true;
     }
-  }
-
-  private static void awaitRegistered(String zkConnect) throws Exception {
-    try (CuratorFramework c = CuratorFrameworkFactory.newClient(zkConnect, new RetryOneTime(100))) {
-      c.start();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> c.checkExists().forPath(ZkPaths.storageDir(FS)) != null
-              && !c.getChildren().forPath(ZkPaths.storageDir(FS)).isEmpty()
-              && c.checkExists().forPath(ZkPaths.metaLeader(FS)) != null);
-    }
-  }
-
-  private static byte[] read(StrataVfs vfs, long ino, long fh, int size) {
-    ByteBuffer dst = ByteBuffer.allocate(size);
-    while (dst.hasRemaining()) {
-      int n = vfs.read(CTX, ino, fh, dst.position(), dst);
-      if (n == 0) {
-        break;
-      }
-      dst.position(dst.position() + n);
-    }
-    return Arrays.copyOf(dst.array(), dst.position());
   }
 }

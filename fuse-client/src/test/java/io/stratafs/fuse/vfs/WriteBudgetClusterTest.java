@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
-import io.stratafs.common.ZkPaths;
 import io.stratafs.meta.MetaServerConfig;
 import io.stratafs.meta.MetadataServer;
 import io.stratafs.protocol.meta.SetAttrField;
@@ -26,9 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,14 +56,7 @@ class WriteBudgetClusterTest {
           new StorageConfig(
               "s1", List.of(DeviceSpec.parse("nvme:" + tmp.resolve("nvme"), "d0")), zk.getConnectString(), FS, "127.0.0.1", 0, Map.of());
       storage = StorageDaemon.start(storageConfig);
-      try (CuratorFramework c = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
-        c.start();
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(() -> c.checkExists().forPath(ZkPaths.storageDir(FS)) != null
-                && !c.getChildren().forPath(ZkPaths.storageDir(FS)).isEmpty()
-                && c.checkExists().forPath(ZkPaths.metaLeader(FS)) != null);
-      }
+      VfsClusters.awaitRegistered(zk.getConnectString(), FS);
     }
 
     /** A client whose files buffer {@code bufferBytes} each and {@code budgetBytes} together. */
@@ -135,7 +124,7 @@ class WriteBudgetClusterTest {
           byte[] model = written.get(i).get(90, TimeUnit.SECONDS);
           long ino = vfs.lookup(CTX, 1, name("f" + i)).getIno();
           long fh = vfs.open(CTX, ino, 0);
-          assertThat(read(vfs, ino, fh, fileBytes)).as("file f%d", i).isEqualTo(model);
+          assertThat(VfsClusters.read(vfs, CTX, ino, fh, fileBytes)).as("file f%d", i).isEqualTo(model);
           vfs.release(CTX, ino, fh, 0);
         }
       } finally {
@@ -168,7 +157,7 @@ class WriteBudgetClusterTest {
       assertThat(vfs.writeBudget().totalBytes()).isEqualTo(64 << 10);
       assertThat(other.lookup(CTX, 1, name("a")).getSize()).isEqualTo(a.length);
       long fh = other.open(CTX, fa.attr().getIno(), 0);
-      assertThat(read(other, fa.attr().getIno(), fh, a.length)).isEqualTo(a);
+      assertThat(VfsClusters.read(other, CTX, fa.attr().getIno(), fh, a.length)).isEqualTo(a);
       other.release(CTX, fa.attr().getIno(), fh, 0);
 
       vfs.release(CTX, fa.attr().getIno(), fa.fh(), 2);
@@ -266,7 +255,7 @@ class WriteBudgetClusterTest {
       assertThat(vfs.writeBudget().peakBytes()).isLessThanOrEqualTo(big.length);
       assertThat(vfs.writeBudget().totalBytes()).isZero();
       long fh = vfs.open(CTX, ino, 0);
-      assertThat(Arrays.copyOfRange(read(vfs, ino, fh, 1_000 + big.length), 1_000, 1_000 + big.length)).isEqualTo(big);
+      assertThat(Arrays.copyOfRange(VfsClusters.read(vfs, CTX, ino, fh, 1_000 + big.length), 1_000, 1_000 + big.length)).isEqualTo(big);
       vfs.release(CTX, ino, fh, 0);
     }
   }
@@ -275,15 +264,4 @@ class WriteBudgetClusterTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] read(StrataVfs vfs, long ino, long fh, int size) {
-    ByteBuffer dst = ByteBuffer.allocate(size);
-    while (dst.hasRemaining()) {
-      int n = vfs.read(CTX, ino, fh, dst.position(), dst);
-      if (n == 0) {
-        break;
-      }
-      dst.position(dst.position() + n);
-    }
-    return Arrays.copyOf(dst.array(), dst.position());
-  }
 }

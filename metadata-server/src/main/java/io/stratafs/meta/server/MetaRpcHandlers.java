@@ -31,13 +31,13 @@ public final class MetaRpcHandlers {
         : offload(() -> read.apply(c.request()));
   }
 
+  /** Queued to the journal from the event loop; while not leading, from a virtual thread (its gate blocks). */
   private static <Req extends Message> AsyncRpcHandler<Req> journaled(
-      MetaService s,
-      Function<Req, ? extends CompletableFuture<? extends Message>> change,
-      Function<Req, ? extends Message> blocking) {
+      MetaService s, Function<Req, ? extends CompletableFuture<? extends Message>> change) {
+    Function<Req, CompletableFuture<RpcReply>> replied = req -> change.apply(req).thenApply(RpcReply::of);
     return c -> s.leadingCheaply()
-        ? change.apply(c.request()).thenApply(RpcReply::of)
-        : offload(() -> blocking.apply(c.request()));
+        ? replied.apply(c.request())
+        : CompletableFuture.supplyAsync(() -> replied.apply(c.request()), VIRTUAL_THREADS).thenCompose(f -> f);
   }
 
   private static CompletableFuture<RpcReply> offload(Supplier<? extends Message> call) {
@@ -52,24 +52,24 @@ public final class MetaRpcHandlers {
             SetAttrRequest.parser(),
             c -> MetaService.changesSize(c.request())
                 ? offload(() -> s.setattr(c.request())) // cuts replicas over storage RPCs first
-                : journaled(s, s::setattrAsync, s::setattr).handle(c))
-        .asyncHandler(Methods.META_CREATE, CreateRequest.parser(), journaled(s, s::createAsync, s::create))
-        .asyncHandler(Methods.META_MKNOD, MknodRequest.parser(), journaled(s, s::mknodAsync, s::mknod))
-        .asyncHandler(Methods.META_MKDIR, MkdirRequest.parser(), journaled(s, s::mkdirAsync, s::mkdir))
-        .asyncHandler(Methods.META_UNLINK, UnlinkRequest.parser(), journaled(s, s::unlinkAsync, s::unlink))
-        .asyncHandler(Methods.META_RMDIR, RmdirRequest.parser(), journaled(s, s::rmdirAsync, s::rmdir))
-        .asyncHandler(Methods.META_SYMLINK, SymlinkRequest.parser(), journaled(s, s::symlinkAsync, s::symlink))
+                : journaled(s, s::setattrAsync).handle(c))
+        .asyncHandler(Methods.META_CREATE, CreateRequest.parser(), journaled(s, s::createAsync))
+        .asyncHandler(Methods.META_MKNOD, MknodRequest.parser(), journaled(s, s::mknodAsync))
+        .asyncHandler(Methods.META_MKDIR, MkdirRequest.parser(), journaled(s, s::mkdirAsync))
+        .asyncHandler(Methods.META_UNLINK, UnlinkRequest.parser(), journaled(s, s::unlinkAsync))
+        .asyncHandler(Methods.META_RMDIR, RmdirRequest.parser(), journaled(s, s::rmdirAsync))
+        .asyncHandler(Methods.META_SYMLINK, SymlinkRequest.parser(), journaled(s, s::symlinkAsync))
         .asyncHandler(Methods.META_READLINK, ReadlinkRequest.parser(), inline(s, s::readlink))
-        .asyncHandler(Methods.META_LINK, LinkRequest.parser(), journaled(s, s::linkAsync, s::link))
-        .asyncHandler(Methods.META_RENAME, RenameRequest.parser(), journaled(s, s::renameAsync, s::rename))
+        .asyncHandler(Methods.META_LINK, LinkRequest.parser(), journaled(s, s::linkAsync))
+        .asyncHandler(Methods.META_RENAME, RenameRequest.parser(), journaled(s, s::renameAsync))
         .asyncHandler(Methods.META_READDIR, ReadDirRequest.parser(), inline(s, s::readdir))
         .handler(Methods.META_STATFS, StatFsRequest.parser(), c -> RpcReply.of(s.statfs(c.request())))
-        .asyncHandler(Methods.META_SETXATTR, SetXattrRequest.parser(), journaled(s, s::setxattrAsync, s::setxattr))
+        .asyncHandler(Methods.META_SETXATTR, SetXattrRequest.parser(), journaled(s, s::setxattrAsync))
         .asyncHandler(Methods.META_GETXATTR, GetXattrRequest.parser(), inline(s, s::getxattr))
         .asyncHandler(Methods.META_LISTXATTR, ListXattrRequest.parser(), inline(s, s::listxattr))
-        .asyncHandler(Methods.META_REMOVEXATTR, RemoveXattrRequest.parser(), journaled(s, s::removexattrAsync, s::removexattr))
-        .asyncHandler(Methods.META_OPEN, OpenRequest.parser(), journaled(s, s::openAsync, s::open))
-        .asyncHandler(Methods.META_RELEASE, ReleaseRequest.parser(), journaled(s, s::releaseAsync, s::release))
+        .asyncHandler(Methods.META_REMOVEXATTR, RemoveXattrRequest.parser(), journaled(s, s::removexattrAsync))
+        .asyncHandler(Methods.META_OPEN, OpenRequest.parser(), journaled(s, s::openAsync))
+        .asyncHandler(Methods.META_RELEASE, ReleaseRequest.parser(), journaled(s, s::releaseAsync))
         .asyncHandler(Methods.META_ACCESS, AccessRequest.parser(), inline(s, s::access))
         .handler(Methods.META_OPEN_SESSION, OpenSessionRequest.parser(), c -> RpcReply.of(s.openSession(c.request())))
         .asyncHandler(Methods.META_HEARTBEAT, HeartbeatRequest.parser(), inline(s, s::heartbeat))
@@ -82,7 +82,7 @@ public final class MetaRpcHandlers {
             CommitWriteRequest.parser(),
             c -> c.request().getSyncExternal()
                 ? offload(() -> s.commitWrite(c.request())) // uploads before answering
-                : journaled(s, s::commitWriteAsync, s::commitWrite).handle(c))
+                : journaled(s, s::commitWriteAsync).handle(c))
         .handler(Methods.META_EXCLUDE_REPLICA, ExcludeReplicaRequest.parser(), c -> RpcReply.of(s.excludeReplica(c.request())))
         .handler(
             Methods.META_ENSURE_LOCAL_REPLICA,

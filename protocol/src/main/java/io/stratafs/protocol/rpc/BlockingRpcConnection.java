@@ -92,9 +92,7 @@ public final class BlockingRpcConnection implements AutoCloseable {
             .build();
     ByteBuf frame = RpcFrame.encode(UnpooledByteBufAllocator.DEFAULT, header, request, Unpooled.EMPTY_BUFFER);
     try {
-      byte[] bytes = new byte[frame.readableBytes()];
-      frame.readBytes(bytes);
-      out.write(bytes);
+      frame.readBytes(out, frame.readableBytes());
       out.flush();
       socket.setSoTimeout((int) Math.min(timeoutMillis, Integer.MAX_VALUE));
       return readReply(method, callId, replyParser, timeoutMillis);
