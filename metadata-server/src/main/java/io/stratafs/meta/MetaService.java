@@ -2,6 +2,7 @@ package io.stratafs.meta;
 
 import static io.stratafs.meta.schema.MetaSchema.*;
 
+import io.stratafs.common.ChunkFileFormat;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.meta.journal.Journal;
@@ -37,7 +38,7 @@ import java.util.function.LongSupplier;
  */
 public final class MetaService {
   /** CRC block size of the chunk store, reported in FsInfo. */
-  public static final int CHUNK_BLOCK_SIZE = 64 * 1024;
+  public static final int CHUNK_BLOCK_SIZE = ChunkFileFormat.DEFAULT_BLOCK_SIZE;
 
   /** How to assemble a service. */
   public record Setup(

@@ -24,7 +24,8 @@ import java.util.function.BiFunction;
  * daemon checks, without the RPC to the daemon (on a 2-vCPU VM that round trip is most of a 4 KiB
  * read's latency: six thread wake-ups). The daemon grants it by registering the device's path; the
  * device is accepted only when its identity file ({@code STRATA_DEVICE}) names the replica's storage
- * id, device and incarnation, so a wiped or foreign directory is never read.
+ * id, device and incarnation, so a wiped or foreign directory is never read; the same file names
+ * the device's CRC block size.
  *
  * <p>Anything unusual — no such file, a short checksum file, a checksum mismatch (also what a
  * write racing this read looks like), an I/O error — answers {@link #NOT_SERVED}, and the caller
@@ -37,14 +38,13 @@ public final class LocalReplicaReader implements AutoCloseable {
   /** {@link #tryRead} could not serve the read; use the daemon. */
   public static final int NOT_SERVED = -1;
 
-  private static final int BLOCK_SIZE = ChunkFileFormat.BLOCK_SIZE;
-  private static final int SMALL_READ_BYTES = 2 * BLOCK_SIZE;
+  private static final int SMALL_READ_BYTES = 2 * ChunkFileFormat.MAX_BLOCK_SIZE;
   private static final ThreadLocal<ByteBuffer> SMALL_READ_BUFFER =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(SMALL_READ_BYTES));
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Device roots by "storage/device/incarnation"; empty = not readable from here. */
-  private final Map<String, Optional<Path>> roots = new ConcurrentHashMap<>();
+  /** Devices by "storage/device/incarnation"; empty = not readable from here. */
+  private final Map<String, Optional<LocalDevice>> devices = new ConcurrentHashMap<>();
   private final BiFunction<String, String, Optional<String>> devicePath;
   /** Replicas read at random keep their files open; 256 pairs are 512 descriptors. */
   private final ReplicaFiles files = new ReplicaFiles(256);
@@ -60,15 +60,15 @@ public final class LocalReplicaReader implements AutoCloseable {
    * had there (fewer at its end), or {@link #NOT_SERVED}.
    */
   public int tryRead(ChunkInfo chunk, Replica replica, long offset, ByteBuffer dst) {
-    Optional<Path> root = root(replica);
-    if (root.isEmpty() || replica.getIncarnation() == 0) {
+    Optional<LocalDevice> device = device(replica);
+    if (device.isEmpty() || replica.getIncarnation() == 0) {
       return NOT_SERVED;
     }
-    Path dir = ChunkFileFormat.chunkDir(root.get(), chunk.getChunkId());
+    Path dir = ChunkFileFormat.chunkDir(device.get().root(), chunk.getChunkId());
     String stem = ChunkFileFormat.stem(chunk.getChunkId());
     try {
       ReplicaFiles.Open f = files.get(dir.resolve(stem + ChunkFileFormat.DATA_SUFFIX), dir.resolve(stem + ChunkFileFormat.CRC_SUFFIX));
-      return f == null ? NOT_SERVED : read(f.data(), f.crc(), offset, dst);
+      return f == null ? NOT_SERVED : read(f.data(), f.crc(), device.get().blockSize(), offset, dst);
     } catch (NoSuchFileException e) {
       return NOT_SERVED; // not written yet, or gone: the daemon knows which
     } catch (IOException | RuntimeException | OutOfDirectMemoryError e) {
@@ -76,16 +76,17 @@ public final class LocalReplicaReader implements AutoCloseable {
     }
   }
 
-  private static int read(FileChannel data, FileChannel crcFile, long offset, ByteBuffer dst) throws IOException {
+  private static int read(FileChannel data, FileChannel crcFile, int blockSize, long offset, ByteBuffer dst)
+      throws IOException {
     long chunkLength = data.size();
     if (dst.remaining() == 0 || offset >= chunkLength) {
       return 0;
     }
     long end = Math.min(chunkLength, offset + dst.remaining());
-    long first = offset / BLOCK_SIZE;
-    long last = (end - 1) / BLOCK_SIZE;
-    long start = first * BLOCK_SIZE;
-    int n = (int) (Math.min((last + 1) * BLOCK_SIZE, chunkLength) - start);
+    long first = offset / blockSize;
+    long last = (end - 1) / blockSize;
+    long start = first * blockSize;
+    int n = (int) (Math.min((last + 1) * blockSize, chunkLength) - start);
     int blocks = (int) (last - first + 1);
     ByteBuffer crcs = ByteBuffer.allocate(blocks * 4);
     if (!readFully(crcFile, crcs, first * 4)) {
@@ -94,14 +95,15 @@ public final class LocalReplicaReader implements AutoCloseable {
     if (n <= SMALL_READ_BYTES && !Thread.currentThread().isVirtual()) {
       // Small reads (a random 4 KiB read needs one or two blocks) reuse this thread's buffer: the
       // FUSE workers and the I/O pool are few and long-lived, 128 KiB each.
-      return verifyAndCopy(data, SMALL_READ_BUFFER.get().clear().limit(n), start, crcs, blocks, offset, end, dst);
+      return verifyAndCopy(
+          data, SMALL_READ_BUFFER.get().clear().limit(n), blockSize, start, crcs, blocks, offset, end, dst);
     }
     // Otherwise a direct buffer freed at once: a heap one would make the JDK cache a temporary
     // direct buffer of the read's size in every reading thread, and a pooled one grows arenas per
     // reading thread; both outside the heap bound (the mount must stay under 512 MiB RSS).
     ByteBuf direct = UnpooledByteBufAllocator.DEFAULT.directBuffer(n, n);
     try {
-      return verifyAndCopy(data, direct.nioBuffer(0, n), start, crcs, blocks, offset, end, dst);
+      return verifyAndCopy(data, direct.nioBuffer(0, n), blockSize, start, crcs, blocks, offset, end, dst);
     } finally {
       direct.release();
     }
@@ -109,16 +111,24 @@ public final class LocalReplicaReader implements AutoCloseable {
 
   /** Reads the blocks into {@code buf}, checks each against its CRC, copies the asked range to {@code dst}. */
   private static int verifyAndCopy(
-      FileChannel data, ByteBuffer buf, long start, ByteBuffer crcs, int blocks, long offset, long end, ByteBuffer dst)
+      FileChannel data,
+      ByteBuffer buf,
+      int blockSize,
+      long start,
+      ByteBuffer crcs,
+      int blocks,
+      long offset,
+      long end,
+      ByteBuffer dst)
       throws IOException {
     int n = buf.remaining();
     if (!readFully(data, buf, start)) {
       return NOT_SERVED;
     }
     for (int i = 0; i < blocks; i++) {
-      int blockStart = i * BLOCK_SIZE;
-      int blockLen = Math.min(BLOCK_SIZE, n - blockStart);
-      if (ChunkFileFormat.crcPadded(buf.slice(blockStart, blockLen)) != crcs.getInt(i * 4)) {
+      int blockStart = i * blockSize;
+      int blockLen = Math.min(blockSize, n - blockStart);
+      if (ChunkFileFormat.crcPadded(blockSize, buf.slice(blockStart, blockLen)) != crcs.getInt(i * 4)) {
         return NOT_SERVED;
       }
     }
@@ -148,31 +158,37 @@ public final class LocalReplicaReader implements AutoCloseable {
     return true;
   }
 
-  private Optional<Path> root(Replica replica) {
+  private Optional<LocalDevice> device(Replica replica) {
     String key = replica.getStorageId() + "/" + replica.getDevice() + "/" + replica.getIncarnation();
-    Optional<Path> known = roots.get(key);
+    Optional<LocalDevice> known = devices.get(key);
     if (known != null) {
       return known;
     }
     Optional<String> registered = devicePath.apply(replica.getStorageId(), replica.getDevice());
-    Optional<Path> found = registered.map(Path::of).filter(p -> isDevice(p, replica));
+    Optional<LocalDevice> found = registered.flatMap(p -> localDevice(Path.of(p), replica));
     // A daemon not registered yet (or a ZooKeeper hiccup) is asked again next time; a decision
     // about a registered device is final for this incarnation.
     if (registered.isPresent()) {
-      roots.put(key, found);
+      devices.put(key, found);
     }
     return found;
   }
 
-  /** The directory's identity file names this replica's daemon, device and incarnation. */
-  private static boolean isDevice(Path root, Replica replica) {
+  /** The device at {@code root}, if its identity file names this replica's daemon, device and incarnation. */
+  private static Optional<LocalDevice> localDevice(Path root, Replica replica) {
     try {
-      JsonNode id = JSON.readTree(root.resolve("STRATA_DEVICE").toFile());
-      return replica.getStorageId().equals(id.path("storageId").asText())
-          && replica.getDevice().equals(id.path("device").asText())
-          && replica.getIncarnation() == id.path("createdAtMs").asLong();
+      JsonNode id = JSON.readTree(root.resolve(ChunkFileFormat.IDENTITY_FILE).toFile());
+      boolean same =
+          replica.getStorageId().equals(id.path("storageId").asText())
+              && replica.getDevice().equals(id.path("device").asText())
+              && replica.getIncarnation() == id.path("createdAtMs").asLong();
+      return same
+          ? Optional.of(new LocalDevice(root, ChunkFileFormat.blockSize(id.path(ChunkFileFormat.BLOCK_SIZE_FIELD).asInt(0))))
+          : Optional.empty();
     } catch (IOException | RuntimeException e) {
-      return false; // not on this machine, or not readable: use the daemon
+      return Optional.empty(); // not on this machine, not readable, or a layout we do not know: use the daemon
     }
   }
+
+  private record LocalDevice(Path root, int blockSize) {}
 }

@@ -8,7 +8,10 @@ import io.stratafs.protocol.meta.Replica;
 import io.stratafs.storage.DeviceSpec;
 import io.stratafs.storage.chunk.ChunkStore;
 import io.stratafs.storage.chunk.Device;
+import io.stratafs.common.ChunkFileFormat;
+import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalReplicaReaderTest {
   private static final long CHUNK = 0x1234;
-  private static final int SIZE = 300_000; // five 64 KiB blocks, the last one partial
+  private static final int SIZE = 300_000; // 74 blocks of 4 KiB (or five of 64 KiB), the last one partial
 
   @TempDir Path dir;
   private ChunkStore store;
@@ -70,15 +73,18 @@ class LocalReplicaReaderTest {
     }
   }
 
-  @Test
-  void aFlippedByteIsNotServedSoTheDaemonAnswersAndReportsIt() throws Exception {
-    Path file = store.chunkPath(CHUNK, "d0");
+  private static void flipByte(Path file, long position) throws IOException {
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      raf.seek(70_000);
+      raf.seek(position);
       int b = raf.read();
-      raf.seek(70_000);
+      raf.seek(position);
       raf.write(b ^ 1);
     }
+  }
+
+  @Test
+  void aFlippedByteIsNotServedSoTheDaemonAnswersAndReportsIt() throws Exception {
+    flipByte(store.chunkPath(CHUNK, "d0"), 70_000);
     ByteBuffer dst = ByteBuffer.allocate(8192);
     assertThat(reader.tryRead(chunk(CHUNK), replica(device.incarnation()), 66_000, dst)).isEqualTo(LocalReplicaReader.NOT_SERVED);
     assertThat(reader.tryRead(chunk(CHUNK), replica(device.incarnation()), 0, dst)).as("other blocks still fine").isEqualTo(8192);
@@ -109,5 +115,31 @@ class LocalReplicaReaderTest {
     Replica elsewhere = replica(device.incarnation()).toBuilder().setStorageId("s2").build();
     assertThat(reader.tryRead(chunk(CHUNK), elsewhere, 0, dst)).isEqualTo(LocalReplicaReader.NOT_SERVED);
     assertThat(reader.tryRead(chunk(CHUNK + 1), replica(device.incarnation()), 0, dst)).isEqualTo(LocalReplicaReader.NOT_SERVED);
+  }
+
+  /** A device whose identity names no block size was written with 64 KiB blocks, and is read so. */
+  @Test
+  void aDeviceWithTheEarlierSixtyFourKibLayoutIsReadWithItsOwnBlocks() throws Exception {
+    store.close();
+    Path legacy = dir.resolve("legacy");
+    Files.createDirectories(legacy);
+    Files.writeString(
+        legacy.resolve(ChunkFileFormat.IDENTITY_FILE),
+        "{\"storageId\":\"s1\",\"device\":\"d0\",\"media\":\"nvme\",\"createdAtMs\":1}");
+    store = ChunkStore.open("s1", List.of(new DeviceSpec("d0", "nvme", legacy)), 0);
+    store.write(CHUNK, "d0", 0, Unpooled.wrappedBuffer(content), true);
+    LocalReplicaReader legacyReader = new LocalReplicaReader((storage, dev) -> Optional.of(legacy.toString()));
+    for (long[] range : new long[][] {{0, 4096}, {65_000, 2_000}, {100, 250_000}, {SIZE - 10, 4096}}) {
+      ByteBuffer dst = ByteBuffer.allocate((int) range[1]);
+      int n = legacyReader.tryRead(chunk(CHUNK), replica(1), range[0], dst);
+      assertThat(n).as("bytes at %d", range[0]).isEqualTo((int) Math.min(range[1], SIZE - range[0]));
+      assertThat(Arrays.copyOf(dst.array(), n)).isEqualTo(Arrays.copyOfRange(content, (int) range[0], (int) range[0] + n));
+    }
+    // 70,000 and 120,000 share a 64 KiB block (not a 4 KiB one): the flip fails the far read.
+    flipByte(store.chunkPath(CHUNK, "d0"), 70_000);
+    ByteBuffer dst = ByteBuffer.allocate(4096);
+    assertThat(legacyReader.tryRead(chunk(CHUNK), replica(1), 120_000, dst)).isEqualTo(LocalReplicaReader.NOT_SERVED);
+    assertThat(legacyReader.tryRead(chunk(CHUNK), replica(1), 0, dst)).isEqualTo(4096);
+    legacyReader.close();
   }
 }

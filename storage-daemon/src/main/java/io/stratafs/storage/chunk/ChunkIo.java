@@ -1,6 +1,5 @@
 package io.stratafs.storage.chunk;
 
-import static io.stratafs.storage.chunk.BlockChecksums.BLOCK_SIZE;
 import static io.stratafs.storage.chunk.BlockChecksums.ENTRY_BYTES;
 
 import io.stratafs.common.StatusCode;
@@ -75,13 +74,14 @@ final class ChunkIo {
    */
   static ByteBuffer readVerifiedBlock(OpenChunk oc, long b, long length, int expectedCrc)
       throws IOException {
-    long start = b * BLOCK_SIZE;
-    int n = (int) Math.min(BLOCK_SIZE, length - start);
-    ByteBuffer block = ByteBuffer.allocate(BLOCK_SIZE);
+    BlockChecksums sums = oc.device.checksums();
+    long start = b * sums.blockSize;
+    int n = (int) Math.min(sums.blockSize, length - start);
+    ByteBuffer block = ByteBuffer.allocate(sums.blockSize);
     block.limit(n);
     readFully(oc.data, block, start);
     block.flip();
-    int actual = BlockChecksums.crcPadded(block);
+    int actual = sums.crcPadded(block);
     if (actual != expectedCrc) {
       throw corrupt(oc, b, String.format("CRC32C %08x, expected %08x", actual, expectedCrc));
     }

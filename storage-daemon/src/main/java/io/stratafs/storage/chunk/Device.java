@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * <pre>
  * &lt;root&gt;/STRATA_DEVICE                        identity (JSON)
  * &lt;root&gt;/chunks/&lt;xx&gt;/&lt;16 hex id&gt;.chunk      data, sparse; xx = the id's low byte in hex
- * &lt;root&gt;/chunks/&lt;xx&gt;/&lt;16 hex id&gt;.crc        CRC32C per 64 KiB block, 4 bytes big-endian each
+ * &lt;root&gt;/chunks/&lt;xx&gt;/&lt;16 hex id&gt;.crc        CRC32C per block (the identity's size), 4 bytes big-endian each
  * &lt;root&gt;/chunks/&lt;xx&gt;/&lt;16 hex id&gt;.version    highest chunk version seen, when above 1 ({@link ChunkVersions})
  * </pre>
  *
@@ -51,12 +51,14 @@ public final class Device {
   private final AtomicLong chunks = new AtomicLong();
   private final Set<Long> unsyncedEntries = ConcurrentHashMap.newKeySet();
   private final long incarnation;
+  private final BlockChecksums checksums;
   /** Chunk versions known to be on disk (ChunkVersions keeps it in step; see there). */
   private final Map<Long, Long> knownVersions = new ConcurrentHashMap<>();
 
-  private Device(DeviceSpec spec, FileStore fileStore, long reserveBytes, long incarnation) {
+  private Device(DeviceSpec spec, FileStore fileStore, long reserveBytes, DeviceIdentity identity) {
     this.spec = spec;
-    this.incarnation = incarnation;
+    this.incarnation = identity.createdAtMs();
+    this.checksums = new BlockChecksums(identity.crcBlockSize());
     this.chunksDir = spec.path().resolve("chunks");
     this.fileStore = fileStore;
     this.reserveBytes = reserveBytes;
@@ -67,7 +69,7 @@ public final class Device {
     try {
       Files.createDirectories(spec.path());
       DeviceIdentity identity = DeviceIdentity.claim(storageId, spec);
-      Device d = new Device(spec, Files.getFileStore(spec.path()), reserveBytes, identity.createdAtMs());
+      Device d = new Device(spec, Files.getFileStore(spec.path()), reserveBytes, identity);
       Files.createDirectories(d.chunksDir);
       d.scan();
       return d;
@@ -107,6 +109,11 @@ public final class Device {
 
   public Path root() {
     return spec.path();
+  }
+
+  /** How this device's chunk files are checksummed. */
+  BlockChecksums checksums() {
+    return checksums;
   }
 
   Map<Long, Long> knownVersions() {

@@ -1,6 +1,7 @@
 package io.stratafs.storage.chunk;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stratafs.common.ChunkFileFormat;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.storage.DeviceSpec;
@@ -11,11 +12,14 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * The {@code STRATA_DEVICE} file at a device's root: which storage daemon owns the directory, under
- * which device name and media. Written at first use (atomically, by rename); checked at every start
- * so two daemons never share a directory and a device never silently changes media.
+ * which device name and media, and the CRC block size of its chunk files ({@code crcBlockSize}; 0
+ * when the file predates the field, meaning {@link ChunkFileFormat#LEGACY_BLOCK_SIZE}). Written at
+ * first use (atomically, by rename); checked at every start so two daemons never share a directory
+ * and a device never silently changes media or checksum layout. A daemon too old to know a field
+ * refuses the file rather than misread its chunks.
  */
-record DeviceIdentity(String storageId, String device, String media, long createdAtMs) {
-  static final String FILE_NAME = "STRATA_DEVICE";
+record DeviceIdentity(String storageId, String device, String media, long createdAtMs, int crcBlockSize) {
+  static final String FILE_NAME = ChunkFileFormat.IDENTITY_FILE;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Writes the identity if the directory has none, else checks that it matches. */
@@ -44,10 +48,17 @@ record DeviceIdentity(String storageId, String device, String media, long create
             "device %s at %s was created as media '%s' (per %s), not '%s': pass %s:%s",
             spec.name(), spec.path(), found.media(), file, spec.media(), found.media(), spec.path());
       }
+      try {
+        ChunkFileFormat.blockSize(found.crcBlockSize());
+      } catch (IllegalArgumentException e) {
+        throw StrataException.of(
+            StatusCode.CORRUPT, "device identity %s is invalid: %s; restore it from a backup", file, e.getMessage());
+      }
       return found;
     }
     DeviceIdentity created =
-        new DeviceIdentity(storageId, spec.name(), spec.media(), System.currentTimeMillis());
+        new DeviceIdentity(
+            storageId, spec.name(), spec.media(), System.currentTimeMillis(), ChunkFileFormat.DEFAULT_BLOCK_SIZE);
     Path tmp = spec.path().resolve(FILE_NAME + ".tmp");
     JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), created);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);

@@ -1,7 +1,5 @@
 package io.stratafs.storage.chunk;
 
-import static io.stratafs.storage.chunk.BlockChecksums.BLOCK_SIZE;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.stratafs.common.Faults;
@@ -23,10 +21,12 @@ final class ReadOp {
       return new ReadResult(alloc.directBuffer(0), chunkLength);
     }
     long end = Math.min(chunkLength, offset + length);
-    long first = BlockChecksums.blockIndex(offset);
-    long last = BlockChecksums.blockIndex(end - 1);
-    long start = first * BLOCK_SIZE;
-    int n = (int) (Math.min((last + 1) * BLOCK_SIZE, chunkLength) - start);
+    BlockChecksums sums = oc.device.checksums();
+    int blockSize = sums.blockSize;
+    long first = sums.blockIndex(offset);
+    long last = sums.blockIndex(end - 1);
+    long start = first * blockSize;
+    int n = (int) (Math.min((last + 1) * blockSize, chunkLength) - start);
     int blocks = (int) (last - first + 1);
     ByteBuf buf = alloc.directBuffer(n, n);
     boolean ok = false;
@@ -40,9 +40,9 @@ final class ReadOp {
       }
       Faults.hit(FAULT_BEFORE_VERIFY);
       for (int i = 0; i < blocks; i++) {
-        int blockStart = i * BLOCK_SIZE;
-        int blockLen = Math.min(BLOCK_SIZE, n - blockStart);
-        int actual = BlockChecksums.crcPadded(buf.nioBuffer(blockStart, blockLen));
+        int blockStart = i * blockSize;
+        int blockLen = Math.min(blockSize, n - blockStart);
+        int actual = sums.crcPadded(buf.nioBuffer(blockStart, blockLen));
         if (actual != crcs[i]) {
           throw ChunkIo.corrupt(
               oc, first + i, String.format("CRC32C %08x, expected %08x", actual, crcs[i]));

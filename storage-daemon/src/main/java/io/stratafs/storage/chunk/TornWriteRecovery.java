@@ -1,6 +1,5 @@
 package io.stratafs.storage.chunk;
 
-import static io.stratafs.storage.chunk.BlockChecksums.BLOCK_SIZE;
 import static io.stratafs.storage.chunk.BlockChecksums.ENTRY_BYTES;
 
 import java.io.IOException;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Repairs checksums torn by a crash of the storage daemon. A write puts the data, then the block's
  * CRC; a process killed between the two leaves a block whose bytes (new, old or a mix: all valid
- * outcomes of a write that was never acknowledged) do not match its CRC, and the whole 64 KiB
+ * outcomes of a write that was never acknowledged) do not match its CRC, and the whole
  * block, including bytes fsynced earlier, would read as CORRUPT forever.
  *
  * <p>Each device holds {@value #MARK_FILE}: a time such that every write or truncate that may be
@@ -124,7 +123,7 @@ final class TornWriteRecovery implements AutoCloseable {
           continue;
         }
         Path crc = p.resolveSibling(name.substring(0, name.length() - Device.CHUNK_SUFFIX.length()) + Device.CRC_SUFFIX);
-        long fixed = repairChunk(p, crc);
+        long fixed = repairChunk(p, crc, d.checksums());
         if (fixed > 0) {
           chunks++;
           blocks += fixed;
@@ -138,20 +137,21 @@ final class TornWriteRecovery implements AutoCloseable {
   }
 
   /** Returns the number of CRC entries rewritten (including missing ones and a too-long tail). */
-  static long repairChunk(Path dataPath, Path crcPath) throws IOException {
+  static long repairChunk(Path dataPath, Path crcPath, BlockChecksums sums) throws IOException {
     try (FileChannel data = FileChannel.open(dataPath, StandardOpenOption.READ);
         FileChannel crc =
             FileChannel.open(crcPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long length = data.size();
-      long count = BlockChecksums.blockCount(length);
+      long count = sums.blockCount(length);
+      int blockSize = sums.blockSize;
       long fixed = 0;
-      ByteBuffer block = ByteBuffer.allocate(BLOCK_SIZE);
+      ByteBuffer block = ByteBuffer.allocate(blockSize);
       ByteBuffer entry = ByteBuffer.allocate(ENTRY_BYTES);
       for (long b = 0; b < count; b++) {
-        block.clear().limit((int) Math.min(BLOCK_SIZE, length - b * BLOCK_SIZE));
-        ChunkIo.readFully(data, block, b * BLOCK_SIZE);
+        block.clear().limit((int) Math.min(blockSize, length - b * blockSize));
+        ChunkIo.readFully(data, block, b * blockSize);
         block.flip();
-        int actual = BlockChecksums.crcPadded(block);
+        int actual = sums.crcPadded(block);
         entry.clear();
         boolean present = crc.size() >= (b + 1) * ENTRY_BYTES;
         if (present) {

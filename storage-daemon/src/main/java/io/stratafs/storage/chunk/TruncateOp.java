@@ -1,6 +1,5 @@
 package io.stratafs.storage.chunk;
 
-import static io.stratafs.storage.chunk.BlockChecksums.BLOCK_SIZE;
 import static io.stratafs.storage.chunk.BlockChecksums.ENTRY_BYTES;
 
 import java.io.IOException;
@@ -18,23 +17,24 @@ final class TruncateOp {
   /** Returns the chunk's new length. */
   static long run(OpenChunk oc, long newLength, boolean sync) throws IOException {
     long oldLength = oc.data.size();
+    BlockChecksums sums = oc.device.checksums();
     if (newLength < oldLength) {
-      long blocks = BlockChecksums.blockCount(newLength);
-      int tail = (int) (newLength % BLOCK_SIZE);
+      long blocks = sums.blockCount(newLength);
+      int tail = (int) (newLength % sums.blockSize);
       if (tail != 0) {
-        long b = newLength / BLOCK_SIZE;
+        long b = newLength / sums.blockSize;
         ByteBuffer block = ChunkIo.readVerifiedBlock(oc, b, oldLength, ChunkIo.readCrcs(oc, b, 1)[0]);
         block.limit(tail);
-        ChunkIo.writeCrcs(oc, b, new int[] {BlockChecksums.crcPadded(block)});
+        ChunkIo.writeCrcs(oc, b, new int[] {sums.crcPadded(block)});
       }
       oc.data.truncate(newLength);
       oc.crc.truncate(blocks * ENTRY_BYTES);
     } else if (newLength > oldLength) {
-      long oldBlocks = BlockChecksums.blockCount(oldLength);
-      long newBlocks = BlockChecksums.blockCount(newLength);
+      long oldBlocks = sums.blockCount(oldLength);
+      long newBlocks = sums.blockCount(newLength);
       if (newBlocks > oldBlocks) {
         int[] zeros = new int[(int) (newBlocks - oldBlocks)];
-        Arrays.fill(zeros, BlockChecksums.ZERO_BLOCK_CRC);
+        Arrays.fill(zeros, sums.zeroBlockCrc);
         ChunkIo.writeCrcs(oc, oldBlocks, zeros);
       }
       // A zero byte at the new end extends the file; everything before it stays a hole.

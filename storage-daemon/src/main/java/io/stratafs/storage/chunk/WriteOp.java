@@ -1,7 +1,5 @@
 package io.stratafs.storage.chunk;
 
-import static io.stratafs.storage.chunk.BlockChecksums.BLOCK_SIZE;
-
 import io.netty.buffer.ByteBuf;
 import io.stratafs.common.Faults;
 import java.io.IOException;
@@ -45,9 +43,10 @@ final class WriteOp {
     long newLength = Math.max(oldLength, end);
     oc.device.checkSpace(end - oldLength, oc.chunkId);
 
-    long first = BlockChecksums.blockIndex(offset);
-    long last = BlockChecksums.blockIndex(end - 1);
-    long oldBlocks = BlockChecksums.blockCount(oldLength);
+    BlockChecksums sums = oc.device.checksums();
+    long first = sums.blockIndex(offset);
+    long last = sums.blockIndex(end - 1);
+    long oldBlocks = sums.blockCount(oldLength);
     int[] newCrcs = new int[(int) (last - first + 1)];
     for (long b = first; b <= last; b++) {
       newCrcs[(int) (b - first)] = newBlockCrc(oc, b, offset, data, oldLength);
@@ -55,7 +54,7 @@ final class WriteOp {
     // Blocks between the old end and the write are holes: their CRC is the zero block's.
     long crcFirst = Math.min(first, oldBlocks);
     int[] entries = new int[(int) (last - crcFirst + 1)];
-    Arrays.fill(entries, 0, (int) (first - crcFirst), BlockChecksums.ZERO_BLOCK_CRC);
+    Arrays.fill(entries, 0, (int) (first - crcFirst), sums.zeroBlockCrc);
     System.arraycopy(newCrcs, 0, entries, (int) (first - crcFirst), newCrcs.length);
 
     try {
@@ -125,24 +124,26 @@ final class WriteOp {
 
   private static int newBlockCrc(OpenChunk oc, long b, long offset, ByteBuf data, long oldLength)
       throws IOException {
-    long blockStart = b * BLOCK_SIZE;
+    BlockChecksums sums = oc.device.checksums();
+    int blockSize = sums.blockSize;
+    long blockStart = b * blockSize;
     long writeStart = Math.max(blockStart, offset);
-    long writeEnd = Math.min(blockStart + BLOCK_SIZE, offset + data.readableBytes());
+    long writeEnd = Math.min(blockStart + blockSize, offset + data.readableBytes());
     int dataIndex = data.readerIndex() + (int) (writeStart - offset);
     int dataLen = (int) (writeEnd - writeStart);
-    long oldInBlock = Math.clamp(oldLength - blockStart, 0, BLOCK_SIZE);
+    long oldInBlock = Math.clamp(oldLength - blockStart, 0, blockSize);
     boolean keepsOldBytes = oldInBlock > 0 && (writeStart > blockStart || writeEnd - blockStart < oldInBlock);
     if (writeStart == blockStart && !keepsOldBytes) {
-      return BlockChecksums.crcPadded(data.nioBuffers(dataIndex, dataLen));
+      return sums.crcPadded(data.nioBuffers(dataIndex, dataLen));
     }
-    byte[] block = new byte[BLOCK_SIZE];
+    byte[] block = new byte[blockSize];
     if (keepsOldBytes) {
       int expected = ChunkIo.readCrcs(oc, b, 1)[0];
       ByteBuffer old = ChunkIo.readVerifiedBlock(oc, b, oldLength, expected);
       old.get(block, 0, old.remaining());
     }
     data.getBytes(dataIndex, block, (int) (writeStart - blockStart), dataLen);
-    return BlockChecksums.crcPadded(ByteBuffer.wrap(block));
+    return sums.crcPadded(ByteBuffer.wrap(block));
   }
 
   /**
@@ -157,13 +158,14 @@ final class WriteOp {
       if (oc.data.size() > oldLength) {
         oc.data.truncate(oldLength);
       }
-      long blocks = BlockChecksums.blockCount(oldLength);
+      BlockChecksums sums = oc.device.checksums();
+      long blocks = sums.blockCount(oldLength);
       for (long b = first; b <= last && b < blocks; b++) {
-        long start = b * BLOCK_SIZE;
-        ByteBuffer block = ByteBuffer.allocate((int) Math.min(BLOCK_SIZE, oldLength - start));
+        long start = b * sums.blockSize;
+        ByteBuffer block = ByteBuffer.allocate((int) Math.min(sums.blockSize, oldLength - start));
         ChunkIo.readFully(oc.data, block, start);
         block.flip();
-        ChunkIo.writeCrcs(oc, b, new int[] {BlockChecksums.crcPadded(block)});
+        ChunkIo.writeCrcs(oc, b, new int[] {sums.crcPadded(block)});
       }
       if (oc.crc.size() > blocks * BlockChecksums.ENTRY_BYTES) {
         oc.crc.truncate(blocks * BlockChecksums.ENTRY_BYTES);

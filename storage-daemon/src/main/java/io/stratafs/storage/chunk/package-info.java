@@ -1,5 +1,5 @@
 /**
- * The chunk store: chunk files on local device directories, a CRC32C per 64 KiB block checked on
+ * The chunk store: chunk files on local device directories, a CRC32C per block (4 KiB; 64 KiB on older devices) checked on
  * every read, sparse holes, truncate, delete, capacity numbers, and the device identity file.
  * {@link io.stratafs.storage.chunk.ChunkStore} is the entry point and is thread-safe: operations on
  * one chunk are ordered by a striped per-chunk read-write lock, different chunks run in parallel.

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.stratafs.common.Faults;
+import io.stratafs.common.ChunkFileFormat;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.storage.DeviceSpec;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ChunkStoreTest {
-  private static final int BLOCK = BlockChecksums.BLOCK_SIZE;
+  private static final int BLOCK = ChunkFileFormat.DEFAULT_BLOCK_SIZE;
   private static final long CHUNK = 0x1234_5678_9abc_def0L;
 
   @TempDir Path dir;
@@ -196,6 +197,63 @@ class ChunkStoreTest {
     assertThatThrownBy(() -> read(BLOCK, 1))
         .satisfies(e -> assertThat(StrataException.codeOf(e)).isEqualTo(StatusCode.CORRUPT))
         .hasMessageContaining("checksum missing");
+  }
+
+  @Test
+  void aNewDeviceChecksumsFourKibBlocksAndSaysSoInItsIdentity() throws IOException {
+    write(0, randomBytes(new Random(6), 3 * BLOCK + 1));
+    Path crc = store.chunkPath(CHUNK, "d0").resolveSibling(ChunkStore.hex(CHUNK) + ".crc");
+    assertThat(BLOCK).isEqualTo(4096);
+    assertThat(Files.size(crc)).isEqualTo(4 * ChunkFileFormat.CRC_ENTRY_BYTES);
+    assertThat(Files.readString(dir.resolve("d0").resolve(ChunkFileFormat.IDENTITY_FILE)))
+        .contains("\"crcBlockSize\" : 4096");
+  }
+
+  /** A device created before identities named a block size keeps 64 KiB blocks: its CRCs stay valid. */
+  @Test
+  void aDeviceWhoseIdentityNamesNoBlockSizeKeepsSixtyFourKibBlocks() throws IOException {
+    store.close();
+    Path legacy = dir.resolve("legacy");
+    Files.createDirectories(legacy);
+    Files.writeString(
+        legacy.resolve(ChunkFileFormat.IDENTITY_FILE),
+        "{\"storageId\":\"s1\",\"device\":\"d0\",\"media\":\"nvme\",\"createdAtMs\":1}");
+    store = ChunkStore.open("s1", List.of(new DeviceSpec("d0", "nvme", legacy)), 0);
+    int big = ChunkFileFormat.LEGACY_BLOCK_SIZE;
+    byte[] bytes = randomBytes(new Random(8), 2 * big + 5);
+    write(0, bytes);
+    Path file = store.chunkPath(CHUNK, "d0");
+    assertThat(Files.size(file.resolveSibling(ChunkStore.hex(CHUNK) + ".crc"))).isEqualTo(3 * ChunkFileFormat.CRC_ENTRY_BYTES);
+    assertThat(read(0, bytes.length)).isEqualTo(bytes);
+
+    // A partial write inside a 64 KiB block keeps the rest of that block under the new CRC.
+    write(big + 100, new byte[] {7});
+    bytes[big + 100] = 7;
+    store.close();
+    store = ChunkStore.open("s1", List.of(new DeviceSpec("d0", "nvme", legacy)), 0);
+    assertThat(read(0, bytes.length)).isEqualTo(bytes);
+
+    // A flipped byte at 17 KiB into block 1 fails a read 40 KiB further, in the same 64 KiB block.
+    flipByte(file, big + 17 * 1024);
+    assertThatThrownBy(() -> read(big + 57 * 1024, 10))
+        .satisfies(e -> assertThat(StrataException.codeOf(e)).isEqualTo(StatusCode.CORRUPT))
+        .hasMessageContaining("block 1");
+  }
+
+  @Test
+  void aDeviceWhoseIdentityNamesAnImpossibleBlockSizeIsRefusedNotGuessed() throws IOException {
+    store.close();
+    Path odd = dir.resolve("odd");
+    Files.createDirectories(odd);
+    Path identity = odd.resolve(ChunkFileFormat.IDENTITY_FILE);
+    Files.writeString(
+        identity,
+        "{\"storageId\":\"s1\",\"device\":\"d0\",\"media\":\"nvme\",\"createdAtMs\":1,\"crcBlockSize\":3000}");
+    assertThatThrownBy(() -> ChunkStore.open("s1", List.of(new DeviceSpec("d0", "nvme", odd)), 0))
+        .satisfies(e -> assertThat(StrataException.codeOf(e)).isEqualTo(StatusCode.CORRUPT))
+        .hasMessageContaining(identity.toString())
+        .hasMessageContaining("crcBlockSize 3000 is not a power of two");
+    store = openStore("s1", 0);
   }
 
   private static void flipByte(Path file, long position) throws IOException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.stratafs.common.ChunkFileFormat;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.storage.DeviceSpec;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * corruption and stays CORRUPT.
  */
 class TornWriteRecoveryTest {
-  private static final int BLOCK = BlockChecksums.BLOCK_SIZE;
+  private static final int BLOCK = ChunkFileFormat.DEFAULT_BLOCK_SIZE;
   private static final long CHUNK = 42;
 
   @TempDir Path dir;

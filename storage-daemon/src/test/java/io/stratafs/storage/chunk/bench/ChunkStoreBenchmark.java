@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The storage daemon's {@link ChunkStore} without RPC or FUSE: a 1 MiB write (CRC32C of every
  * block, no fsync), a 1 MiB read verified against the block CRCs, and a 4 KiB read at a random
- * aligned offset (which still verifies its whole 64 KiB block). One 64 MiB chunk on one device in
+ * aligned offset (which verifies its one 4 KiB block). One 64 MiB chunk on one device in
  * a temporary directory; reads hit the page cache, so this measures the store's own cost.
  */
 @State(Scope.Benchmark)
