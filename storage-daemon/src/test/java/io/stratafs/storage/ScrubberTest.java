@@ -103,7 +103,7 @@ class ScrubberTest {
     try (ReadResult r = daemon.store().read(0x41, "d0", 0, 1000)) {
       assertThat(r.data().readableBytes()).isEqualTo(1000); // the first block is sound
     }
-    assertThatThrownBy(() -> daemon.store().read(0x41, "d0", 65_536, 1000).close())
+    assertThatThrownBy(() -> daemon.store().read(0x41, "d0", 69_632, 1000).close())
         .satisfies(e -> assertThat(((StrataException) e).code()).isEqualTo(StatusCode.CORRUPT));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(published()).containsExactly("d0/0000000000000041"));
     // Truncating to 0 leaves no block to be corrupt: the chunk leaves the list.

@@ -140,12 +140,13 @@ class StorageDaemonTest {
   void corruptBlockReachesTheClientAsCorrupt() throws Exception {
     write(9, 0, new byte[200_000], false);
     Path file = daemon.store().chunkPath(9, "d0");
+    // 70,000 is in 4 KiB block 17 (69,632..73,727).
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.wrap(new byte[] {1}), 70_000);
     }
-    assertThatThrownBy(() -> read(9, "d0", 65_536, 10))
+    assertThatThrownBy(() -> read(9, "d0", 69_632, 10))
         .satisfies(e -> assertThat(StrataException.codeOf(e)).isEqualTo(StatusCode.CORRUPT))
-        .hasMessageContaining("block 1");
+        .hasMessageContaining("block 17");
     assertThat(read(9, "d0", 0, 10)).isEqualTo(new byte[10]);
   }
 

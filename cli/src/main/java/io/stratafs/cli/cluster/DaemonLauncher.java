@@ -28,9 +28,9 @@ final class DaemonLauncher {
   /**
    * JVM flags per role: small heaps (a laptop runs them all), serial GC on few cores. The mount's
    * heap holds write buffers (2 x 32 MiB per file being written, all files together bounded by the
-   * mount's --write-budget, 96 MiB) and read-ahead windows, which are short-lived: a larger heap
-   * only lets the serial collector grow the process, not go faster (at 320 MiB the bench run's
-   * mount peaked at 532 MiB resident; 256 MiB leaves the budget and read-ahead room to spare).
+   * mount's --write-budget, 96 MiB): a larger heap only lets the serial collector grow the
+   * process, not go faster (at 320 MiB the bench run's mount peaked at 532 MiB resident; 256 MiB
+   * leaves the budget room to spare). Reads land in the FUSE reply buffers, not the heap.
    * Its direct memory (RPC frames in flight) is capped too, so the whole client stays well under
    * 512 MiB resident.
    */

@@ -92,6 +92,11 @@ public final class LocalReplicaReader implements AutoCloseable {
     if (!readFully(crcFile, crcs, first * 4)) {
       return NOT_SERVED;
     }
+    if (dst.isDirect() && start == offset && start + n == end) {
+      // Block-aligned (what the kernel's page-sized reads are): read into the caller's buffer and
+      // verify there, with no copy. On a mismatch the caller's fallback read overwrites it.
+      return verifyAndCopy(data, dst.duplicate().limit(dst.position() + n), blockSize, start, crcs, blocks, offset, end, null);
+    }
     if (n <= SMALL_READ_BYTES && !Thread.currentThread().isVirtual()) {
       // Small reads (a random 4 KiB read needs one or two blocks) reuse this thread's buffer: the
       // FUSE workers and the I/O pool are few and long-lived, 128 KiB each.
@@ -109,10 +114,13 @@ public final class LocalReplicaReader implements AutoCloseable {
     }
   }
 
-  /** Reads the blocks into {@code buf}, checks each against its CRC, copies the asked range to {@code dst}. */
+  /**
+   * Reads the blocks into {@code into} (from its position), checks each against its CRC, copies the
+   * asked range to {@code dst} (none when null: {@code into} is the destination).
+   */
   private static int verifyAndCopy(
       FileChannel data,
-      ByteBuffer buf,
+      ByteBuffer into,
       int blockSize,
       long start,
       ByteBuffer crcs,
@@ -121,6 +129,7 @@ public final class LocalReplicaReader implements AutoCloseable {
       long end,
       ByteBuffer dst)
       throws IOException {
+    ByteBuffer buf = into.slice(); // index 0 = the first block's first byte
     int n = buf.remaining();
     if (!readFully(data, buf, start)) {
       return NOT_SERVED;
@@ -134,7 +143,9 @@ public final class LocalReplicaReader implements AutoCloseable {
     }
     int at = (int) (offset - start);
     int count = (int) (end - offset);
-    dst.duplicate().put(buf.slice(at, count));
+    if (dst != null) {
+      dst.duplicate().put(buf.slice(at, count));
+    }
     return count;
   }
 

@@ -1,4 +1,4 @@
 package io.stratafs.fuse.vfs;
 
 /** One open(2) of a file: its inode's shared state, the open flags and its own read-ahead. */
-record FileHandle(long fh, OpenFile file, int flags, ReadAhead readAhead) {}
+record FileHandle(long fh, OpenFile file, int flags) {}

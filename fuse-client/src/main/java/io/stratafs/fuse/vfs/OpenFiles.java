@@ -17,17 +17,15 @@ final class OpenFiles {
   private final IoServices io;
   private final long writeBufferBytes;
   private final WriteBudget budget;
-  private final long readAheadBytes;
   private final AtomicLong nextHandle;
   private final Map<Long, FileHandle> handles = new ConcurrentHashMap<>();
   private final Map<Long, OpenFile> inodes = new ConcurrentHashMap<>();
   private final Map<Long, Integer> handleCounts = new HashMap<>();
 
-  OpenFiles(IoServices io, long writeBufferBytes, WriteBudget budget, long readAheadBytes, AtomicLong nextHandle) {
+  OpenFiles(IoServices io, long writeBufferBytes, WriteBudget budget, AtomicLong nextHandle) {
     this.io = io;
     this.writeBufferBytes = writeBufferBytes;
     this.budget = budget;
-    this.readAheadBytes = readAheadBytes;
     this.nextHandle = nextHandle;
   }
 
@@ -42,7 +40,7 @@ final class OpenFiles {
       file.observe(attr);
     }
     handleCounts.merge(ino, 1, Integer::sum);
-    FileHandle h = new FileHandle(nextHandle.incrementAndGet(), file, flags, new ReadAhead(readAheadBytes));
+    FileHandle h = new FileHandle(nextHandle.incrementAndGet(), file, flags);
     handles.put(h.fh(), h);
     return h;
   }
@@ -66,7 +64,6 @@ final class OpenFiles {
     if (handles.remove(h.fh()) == null) {
       return false;
     }
-    h.readAhead().clear();
     long ino = h.file().ino;
     int left = handleCounts.merge(ino, -1, Integer::sum);
     if (left <= 0) {

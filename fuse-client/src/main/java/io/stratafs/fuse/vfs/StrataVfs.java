@@ -131,7 +131,7 @@ public final class StrataVfs implements Vfs {
     // A write waits for room at most as long as metadata calls ride out an outage.
     this.writeBudget = new WriteBudget(cfg.writeBudgetBytes(), cfg.retryFor());
     this.dirAttrs = new DirAttrCache(cfg.dirAttrTtl(), System::nanoTime);
-    this.openFiles = new OpenFiles(io, cfg.writeBufferBytes(), writeBudget, cfg.readAheadBytes(), handles);
+    this.openFiles = new OpenFiles(io, cfg.writeBufferBytes(), writeBudget, handles);
     this.dirHandles = new DirHandles(handles);
     this.locks = new LockClient(meta);
     this.fallocate = new Fallocate(this, io);
@@ -441,7 +441,9 @@ public final class StrataVfs implements Vfs {
   @Override
   public int read(VfsContext ctx, long ino, long fh, long offset, ByteBuffer dst) {
     FileHandle h = openFiles.get(ino, fh);
-    return h.readAhead().read(Callers.of(ctx), h.file(), reader, io, offset, dst);
+    // No read-ahead here: the kernel's (--read-ahead, asynchronous READs spread over the workers)
+    // keeps several reads in flight, each landing in its reply buffer without a copy (ADR 020).
+    return reader.read(Callers.of(ctx), h.file(), offset, dst);
   }
 
   @Override

@@ -20,7 +20,6 @@ import java.time.Duration;
  *     holding the most is flushed (see WriteBudget). At least {@code writeBufferBytes}, so a file
  *     can fill its buffer; below about three buffers, files written at once flush each other
  *     early rather than pipeline
- * @param readAheadBytes bytes prefetched ahead of sequential reads, per handle (0 = off)
  * @param ioThreads bound on concurrent storage RPCs and threads for background reads
  * @param shortCircuitReads read replicas whose device is on this machine straight from their chunk
  *     files (verified; any doubt falls back to the daemon), see LocalReplicaReader
@@ -36,7 +35,6 @@ public record StrataVfsConfig(
     Duration retryFor,
     long writeBufferBytes,
     long writeBudgetBytes,
-    long readAheadBytes,
     int ioThreads,
     boolean shortCircuitReads,
     Duration dirAttrTtl) {
@@ -53,27 +51,27 @@ public record StrataVfsConfig(
    */
   public StrataVfsConfig(
       String zkConnect, String fsName, String clientName, Duration rpcTimeout, Duration retryFor,
-      long writeBufferBytes, long readAheadBytes, int ioThreads) {
+      long writeBufferBytes, int ioThreads) {
     this(
         zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes,
-        Math.max(DEFAULT_WRITE_BUDGET_BYTES, 3 * writeBufferBytes), readAheadBytes, ioThreads, true,
+        Math.max(DEFAULT_WRITE_BUDGET_BYTES, 3 * writeBufferBytes), ioThreads, true,
         DEFAULT_DIR_ATTR_TTL);
   }
 
   public StrataVfsConfig withShortCircuitReads(boolean on) {
     return new StrataVfsConfig(
-        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, readAheadBytes, ioThreads, on, dirAttrTtl);
+        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, ioThreads, on, dirAttrTtl);
   }
 
   public StrataVfsConfig withWriteBudgetBytes(long bytes) {
     return new StrataVfsConfig(
-        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, bytes, readAheadBytes, ioThreads, shortCircuitReads, dirAttrTtl);
+        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, bytes, ioThreads, shortCircuitReads, dirAttrTtl);
   }
 
   /** How long a directory's attributes from this client's own change answer one GETATTR; 0 = never. */
   public StrataVfsConfig withDirAttrTtl(Duration ttl) {
     return new StrataVfsConfig(
-        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, readAheadBytes, ioThreads,
+        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, ioThreads,
         shortCircuitReads, ttl);
   }
 
@@ -81,10 +79,9 @@ public record StrataVfsConfig(
     if (zkConnect == null || zkConnect.isBlank()) {
       throw new IllegalArgumentException("zkConnect is required, e.g. 127.0.0.1:2181");
     }
-    if (writeBufferBytes <= 0 || readAheadBytes < 0 || ioThreads <= 0) {
+    if (writeBufferBytes <= 0 || ioThreads <= 0) {
       throw new IllegalArgumentException(
-          "writeBufferBytes must be > 0, readAheadBytes >= 0 and ioThreads > 0, got "
-              + writeBufferBytes + ", " + readAheadBytes + ", " + ioThreads);
+          "writeBufferBytes and ioThreads must be > 0, got " + writeBufferBytes + ", " + ioThreads);
     }
     if (dirAttrTtl == null || dirAttrTtl.isNegative()) {
       throw new IllegalArgumentException("dirAttrTtl must be >= 0 (0 = off), got " + dirAttrTtl);
@@ -98,7 +95,7 @@ public record StrataVfsConfig(
 
   /**
    * clientName = host + pid, RPC timeout 30 s, retry for 60 s, 32 MiB write buffer per file, 96
-   * MiB write budget for the mount, 8 MiB read-ahead, 16 I/O threads, short-circuit reads on.
+   * MiB write budget for the mount, 16 I/O threads, short-circuit reads on.
    */
   public static StrataVfsConfig defaults(String zkConnect, String fsName) {
     return new StrataVfsConfig(
@@ -108,7 +105,6 @@ public record StrataVfsConfig(
         Duration.ofSeconds(30),
         Duration.ofSeconds(60),
         32L << 20,
-        8L << 20,
         16);
   }
 

@@ -73,6 +73,27 @@ class LocalReplicaReaderTest {
     }
   }
 
+  /** The kernel's page-aligned reads land in the direct reply buffer in place, at its position. */
+  @Test
+  void aBlockAlignedReadIntoADirectBufferIsReadInPlaceAndAnUnalignedOneIsCopied() throws Exception {
+    for (long[] range : new long[][] {{0, 4096}, {8192, 262_144}, {4096, SIZE}, {100, 5000}, {SIZE - 10, 4096}}) {
+      ByteBuffer dst = ByteBuffer.allocateDirect((int) range[1] + 64).position(64);
+      int n = reader.tryRead(chunk(CHUNK), replica(device.incarnation()), range[0], dst);
+      int expected = (int) Math.min(range[1], SIZE - range[0]);
+      assertThat(n).as("bytes at %d", range[0]).isEqualTo(expected);
+      assertThat(dst.position()).as("position untouched").isEqualTo(64);
+      byte[] got = new byte[n];
+      dst.get(64, got);
+      assertThat(got).isEqualTo(Arrays.copyOfRange(content, (int) range[0], (int) range[0] + n));
+      for (int i = 0; i < 64; i++) {
+        assertThat(dst.get(i)).as("byte %d before the position", i).isZero();
+      }
+    }
+    flipByte(store.chunkPath(CHUNK, "d0"), 70_000);
+    ByteBuffer dst = ByteBuffer.allocateDirect(65_536);
+    assertThat(reader.tryRead(chunk(CHUNK), replica(device.incarnation()), 65_536, dst)).isEqualTo(LocalReplicaReader.NOT_SERVED);
+  }
+
   private static void flipByte(Path file, long position) throws IOException {
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
       raf.seek(position);

@@ -69,9 +69,9 @@ class StrataVfsClusterTest {
 
   private StrataVfsConfig config() {
     StrataVfsConfig d = StrataVfsConfig.defaults(zk.getConnectString(), FS);
-    // A small write buffer makes writes flush on their own; a small read-ahead keeps memory low.
+    // A small write buffer makes writes flush on their own.
     return new StrataVfsConfig(
-        d.zkConnect(), d.fsName(), d.clientName(), Duration.ofSeconds(10), Duration.ofSeconds(20), 300 << 10, 192 << 10, 4);
+        d.zkConnect(), d.fsName(), d.clientName(), Duration.ofSeconds(10), Duration.ofSeconds(20), 300 << 10, 4);
   }
 
   @AfterAll
@@ -146,7 +146,7 @@ class StrataVfsClusterTest {
     vfs.release(CTX, ino, c.fh(), O_RDWR);
 
     long fh = vfs.open(CTX, ino, 0);
-    assertThat(readAll(ino, fh, size, 64 << 10)).isEqualTo(model); // sequential: read-ahead path
+    assertThat(readAll(ino, fh, size, 64 << 10)).isEqualTo(model); // sequential
     assertThat(readAll(ino, fh, size, 7_777)).isEqualTo(model);
     vfs.release(CTX, ino, fh, 0);
 

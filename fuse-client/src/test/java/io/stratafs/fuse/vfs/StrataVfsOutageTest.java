@@ -48,7 +48,7 @@ class StrataVfsOutageTest {
       VfsClusters.awaitRegistered(zk.getConnectString(), FS);
       StrataVfsConfig d = StrataVfsConfig.defaults(zk.getConnectString(), FS);
       StrataVfsConfig cfg =
-          new StrataVfsConfig(d.zkConnect(), FS, "outage-client", Duration.ofSeconds(3), Duration.ofSeconds(3), LIMIT, 0, 4);
+          new StrataVfsConfig(d.zkConnect(), FS, "outage-client", Duration.ofSeconds(3), Duration.ofSeconds(3), LIMIT, 4);
       byte[] model = new byte[40_000];
       new Random(3).nextBytes(model);
       try (StrataVfs vfs = StrataVfs.connect(cfg)) {
@@ -118,7 +118,7 @@ class StrataVfsOutageTest {
         VfsClusters.awaitRegistered(zk.getConnectString(), FS);
         StrataVfsConfig d = StrataVfsConfig.defaults(zk.getConnectString(), FS);
         StrataVfsConfig cfg =
-            new StrataVfsConfig(d.zkConnect(), FS, "restart-client", Duration.ofSeconds(5), Duration.ofSeconds(40), LIMIT, 0, 4);
+            new StrataVfsConfig(d.zkConnect(), FS, "restart-client", Duration.ofSeconds(5), Duration.ofSeconds(40), LIMIT, 4);
         try (StrataVfs vfs = StrataVfs.connect(cfg)) {
           byte[] before = "before".getBytes(StandardCharsets.UTF_8);
           long dir = vfs.mkdir(CTX, 1, before, 0755, 022).getIno();

@@ -63,7 +63,7 @@ class WriteBudgetClusterTest {
     StrataVfs connect(long bufferBytes, long budgetBytes, Duration timeouts) {
       StrataVfsConfig d = StrataVfsConfig.defaults(zk.getConnectString(), FS);
       return StrataVfs.connect(
-          new StrataVfsConfig(d.zkConnect(), FS, "budget-client", timeouts, timeouts, bufferBytes, 0, 4)
+          new StrataVfsConfig(d.zkConnect(), FS, "budget-client", timeouts, timeouts, bufferBytes, 4)
               .withWriteBudgetBytes(budgetBytes));
     }
 
