@@ -47,6 +47,8 @@ final class TornWriteRecovery implements AutoCloseable {
   /** File mtimes come from a coarse kernel clock; be generous. */
   private static final long MARGIN_MS = 2_000;
   private static final long ADVANCE_EVERY_MS = 5_000;
+  /** Data read per syscall while recomputing checksums. */
+  private static final int REPAIR_SPAN_BYTES = 1 << 20;
 
   private final List<Device> devices;
   private final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
@@ -136,38 +138,45 @@ final class TornWriteRecovery implements AutoCloseable {
     LOG.info("device {}: torn-write recovery repaired {} block checksum(s) in {} chunk(s)", d.name(), blocks, chunks);
   }
 
-  /** Returns the number of CRC entries rewritten (including missing ones and a too-long tail). */
+  /**
+   * Returns the number of CRC entries rewritten (including missing ones and a too-long tail). Reads
+   * the checksum file once and the data a span of whole blocks at a time: with 4 KiB blocks a
+   * block-by-block pass was three syscalls per 4 KiB, at start-up.
+   */
   static long repairChunk(Path dataPath, Path crcPath, BlockChecksums sums) throws IOException {
     try (FileChannel data = FileChannel.open(dataPath, StandardOpenOption.READ);
         FileChannel crc =
             FileChannel.open(crcPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long length = data.size();
-      long count = sums.blockCount(length);
+      int count = Math.toIntExact(sums.blockCount(length));
       int blockSize = sums.blockSize;
-      long fixed = 0;
-      ByteBuffer block = ByteBuffer.allocate(blockSize);
+      long crcSize = crc.size();
+      ByteBuffer stored = ByteBuffer.allocate((int) Math.min(crcSize, (long) count * ENTRY_BYTES));
+      ChunkIo.readFully(crc, stored, 0);
+      int present = stored.flip().remaining() / ENTRY_BYTES;
+      int blocksPerSpan = Math.max(1, REPAIR_SPAN_BYTES / blockSize);
+      ByteBuffer span = ByteBuffer.allocate(blocksPerSpan * blockSize);
       ByteBuffer entry = ByteBuffer.allocate(ENTRY_BYTES);
-      for (long b = 0; b < count; b++) {
-        block.clear().limit((int) Math.min(blockSize, length - b * blockSize));
-        ChunkIo.readFully(data, block, b * blockSize);
-        block.flip();
-        int actual = sums.crcPadded(block);
-        entry.clear();
-        boolean present = crc.size() >= (b + 1) * ENTRY_BYTES;
-        if (present) {
-          ChunkIo.readFully(crc, entry, b * ENTRY_BYTES);
-          entry.flip();
-          if (entry.getInt() == actual) {
+      long fixed = 0;
+      for (int first = 0; first < count; first += blocksPerSpan) {
+        long start = (long) first * blockSize;
+        span.clear().limit((int) Math.min(span.capacity(), length - start));
+        ChunkIo.readFully(data, span, start);
+        span.flip();
+        for (int b = first; b < Math.min(count, first + blocksPerSpan); b++) {
+          int at = (b - first) * blockSize;
+          int actual = sums.crcPadded(span.slice(at, Math.min(blockSize, span.limit() - at)));
+          if (b < present && stored.getInt(b * ENTRY_BYTES) == actual) {
             continue;
           }
+          entry.clear();
+          entry.putInt(actual).flip();
+          ChunkIo.writeFully(crc, entry, (long) b * ENTRY_BYTES);
+          fixed++;
         }
-        entry.clear();
-        entry.putInt(actual).flip();
-        ChunkIo.writeFully(crc, entry, b * ENTRY_BYTES);
-        fixed++;
       }
-      if (crc.size() > count * ENTRY_BYTES) {
-        crc.truncate(count * ENTRY_BYTES);
+      if (crc.size() > (long) count * ENTRY_BYTES) {
+        crc.truncate((long) count * ENTRY_BYTES);
         fixed++;
       }
       if (fixed > 0) {

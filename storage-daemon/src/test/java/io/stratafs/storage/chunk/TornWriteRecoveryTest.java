@@ -96,4 +96,31 @@ class TornWriteRecoveryTest {
     }
     assertThat(Files.exists(data)).isTrue();
   }
+
+  /** Repair reads the data in 1 MiB spans: a torn block past the first span and a lost tail are both found. */
+  @Test
+  void repairFindsATornBlockInALaterSpanAndRewritesLostEntries() throws Exception {
+    byte[] bytes = new byte[(3 << 20) + 123]; // three 1 MiB spans and a partial block
+    new Random(3).nextBytes(bytes);
+    Path data;
+    try (ChunkStore store = open()) {
+      write(store, bytes);
+      data = store.chunkPath(CHUNK, "d0");
+    }
+    Path crc = data.resolveSibling(ChunkStore.hex(CHUNK) + ChunkFileFormat.CRC_SUFFIX);
+    int blocks = (bytes.length + BLOCK - 1) / BLOCK;
+    tearBlock(data, 300, bytes); // in the second span
+    try (FileChannel ch = FileChannel.open(crc, StandardOpenOption.WRITE)) {
+      ch.truncate((long) (blocks - 5) * ChunkFileFormat.CRC_ENTRY_BYTES); // the last five entries lost
+    }
+
+    long fixed = TornWriteRecovery.repairChunk(data, crc, new BlockChecksums(BLOCK));
+
+    assertThat(fixed).isEqualTo(1 + 5);
+    assertThat(Files.size(crc)).isEqualTo((long) blocks * ChunkFileFormat.CRC_ENTRY_BYTES);
+    assertThat(TornWriteRecovery.repairChunk(data, crc, new BlockChecksums(BLOCK))).as("nothing left to fix").isZero();
+    try (ChunkStore reopened = open()) {
+      assertThat(read(reopened, bytes.length)).isEqualTo(bytes);
+    }
+  }
 }
