@@ -32,6 +32,15 @@ class StrataUsageTest {
   }
 
   @Test
+  void aStatAheadBeyondWhatTheServerSendsIsAUsageError() {
+    for (String bad : new String[] {"-1", "4096"}) {
+      StrataRunner.Run r = run("mount", "--zk", "127.0.0.1:1", "--stat-ahead", bad, "/nonexistent");
+      assertThat(r.exitCode()).isEqualTo(2);
+      assertThat(r.err()).contains("--stat-ahead").contains("0..1024").contains(bad);
+    }
+  }
+
+  @Test
   void missingRequiredOptionIsAUsageError() {
     StrataRunner.Run r = run("storage", "--zk", "127.0.0.1:1");
     assertThat(r.exitCode()).isEqualTo(2);

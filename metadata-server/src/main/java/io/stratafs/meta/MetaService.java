@@ -178,7 +178,7 @@ public final class MetaService {
     return journal.submit(m);
   }
 
-  public AttrReply lookup(LookupRequest r) {
+  public LookupReply lookup(LookupRequest r) {
     return read(tx -> LookupOp.run(tx, r));
   }
 

@@ -6,6 +6,7 @@ import io.stratafs.fuse.kernel.FuseMount;
 import io.stratafs.fuse.kernel.FuseMountOptions;
 import io.stratafs.fuse.vfs.StrataVfs;
 import io.stratafs.fuse.vfs.StrataVfsConfig;
+import io.stratafs.meta.ops.LookupOp;
 import io.stratafs.fuse.vfs.Vfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
     })
 public final class MountCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(MountCommand.class);
+  private static final int MAX_STAT_AHEAD = LookupOp.MAX_STAT_AHEAD;
   private static final FuseMountOptions DEFAULTS = FuseMountOptions.defaults(Path.of("/"));
 
   @Spec CommandSpec spec;
@@ -50,6 +52,9 @@ public final class MountCommand implements Callable<Integer> {
 
   @Option(names = "--entry-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1s", description = "How long the kernel caches name lookups (default: ${DEFAULT-VALUE}).")
   Duration entryTimeout;
+
+  @Option(names = "--stat-ahead", paramLabel = "ENTRIES", defaultValue = "1024", description = "Most directory entries, with their attributes, one lookup fetches ahead when a program walks a directory in name order (ls -l, find, stat of every file); they answer its next lookups for the shorter of the two timeouts above, and any change this mount makes drops them. 0 turns it off (default: ${DEFAULT-VALUE}).")
+  int statAhead;
 
   @Option(names = "--allow-other", negatable = true, description = "Let users other than the mounting one access the mount (as non-root this needs user_allow_other in /etc/fuse.conf); --no-allow-other keeps it to the mounting user (default: ${DEFAULT-VALUE}).")
   boolean allowOther = DEFAULTS.allowOther();
@@ -81,8 +86,13 @@ public final class MountCommand implements Callable<Integer> {
     if (workers < 1) {
       throw new ParameterException(spec.commandLine(), "Invalid value for option '--workers': must be at least 1, got " + workers);
     }
+    if (statAhead < 0 || statAhead > MAX_STAT_AHEAD) {
+      throw new ParameterException(
+          spec.commandLine(), "Invalid value for option '--stat-ahead': must be 0.." + MAX_STAT_AHEAD + ", got " + statAhead);
+    }
     StrataVfsConfig config = StrataVfsConfig.defaults(zk.zkConnect(), zk.fsName()).withShortCircuitReads(shortCircuitReads)
-        .withDirAttrTtl(attrTimeout);
+        .withDirAttrTtl(attrTimeout)
+        .withStatAhead(statAhead, entryTimeout.compareTo(attrTimeout) < 0 ? entryTimeout : attrTimeout);
     if (writeBudgetBytes < config.writeBufferBytes()) {
       throw new ParameterException(
           spec.commandLine(),

@@ -17,7 +17,9 @@ import io.stratafs.protocol.rpc.RpcResponse;
 import io.stratafs.protocol.storage.MetaRegistration;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -44,6 +46,27 @@ public final class MetaClient implements AutoCloseable {
   private static final long BACKOFF_MAX_MS = 1_000;
   private static final int MAX_SESSION_REOPENS_PER_CALL = 3;
 
+  /**
+   * Methods that change no name and no attribute. Every other method counts as a change in
+   * {@link #changes()}, so a method added later is a change until someone says otherwise.
+   */
+  private static final Set<String> READ_ONLY =
+      Set.of(
+          Methods.META_LOOKUP,
+          Methods.META_GETATTR,
+          Methods.META_READLINK,
+          Methods.META_READDIR,
+          Methods.META_STATFS,
+          Methods.META_GETXATTR,
+          Methods.META_LISTXATTR,
+          Methods.META_ACCESS,
+          Methods.META_HEARTBEAT,
+          Methods.META_GET_FS_INFO,
+          Methods.META_GET_CHUNKS,
+          Methods.META_GET_POLICY,
+          Methods.META_LIST_POLICIES,
+          Methods.META_GETLK);
+
   /** What the client needs to reach the service and introduce itself. */
   public record Settings(
       String zkConnect,
@@ -62,6 +85,8 @@ public final class MetaClient implements AutoCloseable {
   private final StorageDirectory storageDirectory;
   private final ThreadConnections threadConnections = new ThreadConnections();
   private final Object sessionLock = new Object();
+  /** Bumped when a change is sent and again when it ends, however it ends. */
+  private final AtomicLong changes = new AtomicLong();
   private volatile long sessionId;
   private volatile FsInfo fsInfo;
   private volatile int leaseMs;
@@ -153,6 +178,28 @@ public final class MetaClient implements AutoCloseable {
    * stall the write that asked. The price: a leader unreachable at that moment fails the call at once.
    */
   public <R extends Message> R call(
+      String method, LongFunction<? extends Message> request, Parser<R> parser, boolean retryUnavailable) {
+    if (READ_ONLY.contains(method)) {
+      return callWithRetries(method, request, parser, retryUnavailable);
+    }
+    changes.incrementAndGet();
+    try {
+      return callWithRetries(method, request, parser, retryUnavailable);
+    } finally {
+      changes.incrementAndGet();
+    }
+  }
+
+  /**
+   * Counts the changes this client made: equal readings before and after a read mean no change of
+   * this client's was sent, in flight or completed in between, so what the read returned is not
+   * older than any of them (the leader answers a read after every change it acknowledged).
+   */
+  public long changes() {
+    return changes.get();
+  }
+
+  private <R extends Message> R callWithRetries(
       String method, LongFunction<? extends Message> request, Parser<R> parser, boolean retryUnavailable) {
     long deadline = System.nanoTime() + settings.retryFor().toNanos();
     long backoffMs = BACKOFF_START_MS;

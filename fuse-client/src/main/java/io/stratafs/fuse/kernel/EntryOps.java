@@ -38,9 +38,9 @@ final class EntryOps {
    */
   private void lookup(FuseRequest req, FuseReply reply) {
     byte[] name = req.name();
-    Attr attr;
+    Vfs.Entry entry;
     try {
-      attr = vfs.lookup(req.context(), req.nodeId, name);
+      entry = vfs.lookupEntry(req.context(), req.nodeId, name);
     } catch (StrataException e) {
       if (e.code() != StatusCode.NOT_FOUND || session.entryTimeout.isZero()) {
         throw e;
@@ -48,7 +48,7 @@ final class EntryOps {
       AttrCodec.putNegativeEntryOut(reply.payload(), session.entryTimeout);
       return;
     }
-    session.replyEntry(reply, attr);
+    session.replyEntry(reply, entry.attr(), entry.ageNanos());
   }
 
   /** fuse_mknod_in: mode, rdev, umask, padding; then the name. */

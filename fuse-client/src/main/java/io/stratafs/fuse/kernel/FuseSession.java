@@ -37,8 +37,21 @@ final class FuseSession {
 
   /** Writes fuse_entry_out for {@code attr} and counts the lookup the kernel now holds. */
   void replyEntry(FuseReply reply, Attr attr) {
-    AttrCodec.putEntryOut(reply.payload(), attr, entryTimeout, attrTimeout);
+    replyEntry(reply, attr, 0);
+  }
+
+  /** An entry the server gave {@code ageNanos} ago: the kernel keeps it only for what is left. */
+  void replyEntry(FuseReply reply, Attr attr, long ageNanos) {
+    AttrCodec.putEntryOut(reply.payload(), attr, remaining(entryTimeout, ageNanos), remaining(attrTimeout, ageNanos));
     handOut(reply, attr.getIno());
+  }
+
+  private static Duration remaining(Duration timeout, long ageNanos) {
+    if (ageNanos <= 0) {
+      return timeout;
+    }
+    Duration left = timeout.minusNanos(ageNanos);
+    return left.isNegative() ? Duration.ZERO : left;
   }
 
   void handOut(FuseReply reply, long ino) {

@@ -23,6 +23,7 @@ import io.stratafs.protocol.meta.GetXattrRequest;
 import io.stratafs.protocol.meta.LinkRequest;
 import io.stratafs.protocol.meta.ListXattrReply;
 import io.stratafs.protocol.meta.ListXattrRequest;
+import io.stratafs.protocol.meta.LookupReply;
 import io.stratafs.protocol.meta.LookupRequest;
 import io.stratafs.protocol.meta.MkdirRequest;
 import io.stratafs.protocol.meta.MknodRequest;
@@ -86,6 +87,7 @@ public final class StrataVfs implements Vfs {
   private final WriteBudget writeBudget;
   private final OpenFiles openFiles;
   private final DirAttrCache dirAttrs;
+  private final StatAhead statAhead;
   private final ReleaseBatcher releases;
   /** Short-circuit reads of replicas on this machine; null when off. */
   private final LocalReplicaReader localReplicas;
@@ -131,6 +133,7 @@ public final class StrataVfs implements Vfs {
     // A write waits for room at most as long as metadata calls ride out an outage.
     this.writeBudget = new WriteBudget(cfg.writeBudgetBytes(), cfg.retryFor());
     this.dirAttrs = new DirAttrCache(cfg.dirAttrTtl(), System::nanoTime);
+    this.statAhead = new StatAhead(cfg.statAheadEntries(), cfg.statAheadTtl(), System::nanoTime, meta::changes);
     this.openFiles = new OpenFiles(io, cfg.writeBufferBytes(), writeBudget, handles);
     this.dirHandles = new DirHandles(handles);
     this.locks = new LockClient(meta);
@@ -191,13 +194,36 @@ public final class StrataVfs implements Vfs {
 
   @Override
   public Attr lookup(VfsContext ctx, long parent, byte[] name) {
+    return lookupEntry(ctx, parent, name).attr();
+  }
+
+  @Override
+  public Entry lookupEntry(VfsContext ctx, long parent, byte[] name) {
+    StatAhead.Hit hit = statAhead.answer(ctx, parent, name);
+    if (hit != null) {
+      return new Entry(withLocalSize(hit.attr()), hit.ageNanos());
+    }
+    int ahead = statAhead.aheadFor(parent, name);
+    long changesBefore = meta.changes();
+    long sentAt = System.nanoTime();
     LongFunction<Caller> c = Callers.of(ctx);
-    AttrReply r =
+    LookupReply r =
         meta.call(
             Methods.META_LOOKUP,
-            sid -> LookupRequest.newBuilder().setCaller(c.apply(sid)).setParent(parent).setName(bytes(name)).build(),
-            AttrReply.parser());
-    return withLocalSize(attr(r, Methods.META_LOOKUP));
+            sid -> LookupRequest.newBuilder()
+                .setCaller(c.apply(sid))
+                .setParent(parent)
+                .setName(bytes(name))
+                .setStatAhead(ahead)
+                .build(),
+            LookupReply.parser());
+    if (!r.hasAttr()) {
+      throw missingAttr(Methods.META_LOOKUP);
+    }
+    if (ahead > 0) {
+      statAhead.fetched(ctx, parent, changesBefore, sentAt, r);
+    }
+    return new Entry(withLocalSize(r.getAttr()), 0);
   }
 
   @Override

@@ -26,6 +26,10 @@ import java.time.Duration;
  * @param dirAttrTtl how long a directory's attributes returned by this client's own change in it
  *     may answer the kernel's next GETATTR of it (see DirAttrCache); the mount's attribute
  *     timeout, 0 turns it off
+ * @param statAheadEntries the most directory entries one lookup may ask to be sent ahead for a
+ *     scan in name order (see StatAhead); 0 turns stat-ahead off
+ * @param statAheadTtl how long entries sent ahead answer lookups: the mount's shorter kernel
+ *     timeout (entry or attribute), 0 turns stat-ahead off
  */
 public record StrataVfsConfig(
     String zkConnect,
@@ -37,10 +41,15 @@ public record StrataVfsConfig(
     long writeBudgetBytes,
     int ioThreads,
     boolean shortCircuitReads,
-    Duration dirAttrTtl) {
+    Duration dirAttrTtl,
+    int statAheadEntries,
+    Duration statAheadTtl) {
 
   /** The kernel's default attribute timeout of a mount (strata mount --attr-timeout). */
   public static final Duration DEFAULT_DIR_ATTR_TTL = Duration.ofSeconds(1);
+
+  /** The most entries a scan's lookup asks for ahead by default (strata mount --stat-ahead). */
+  public static final int DEFAULT_STAT_AHEAD_ENTRIES = 1024;
 
   /** Default write budget: 96 MiB, enough for a large file pipelining plus a few small ones. */
   public static final long DEFAULT_WRITE_BUDGET_BYTES = 96L << 20;
@@ -55,24 +64,33 @@ public record StrataVfsConfig(
     this(
         zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes,
         Math.max(DEFAULT_WRITE_BUDGET_BYTES, 3 * writeBufferBytes), ioThreads, true,
-        DEFAULT_DIR_ATTR_TTL);
+        DEFAULT_DIR_ATTR_TTL, DEFAULT_STAT_AHEAD_ENTRIES, DEFAULT_DIR_ATTR_TTL);
   }
 
   public StrataVfsConfig withShortCircuitReads(boolean on) {
     return new StrataVfsConfig(
-        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, ioThreads, on, dirAttrTtl);
+        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, ioThreads, on, dirAttrTtl,
+        statAheadEntries, statAheadTtl);
   }
 
   public StrataVfsConfig withWriteBudgetBytes(long bytes) {
     return new StrataVfsConfig(
-        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, bytes, ioThreads, shortCircuitReads, dirAttrTtl);
+        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, bytes, ioThreads, shortCircuitReads, dirAttrTtl,
+        statAheadEntries, statAheadTtl);
   }
 
   /** How long a directory's attributes from this client's own change answer one GETATTR; 0 = never. */
   public StrataVfsConfig withDirAttrTtl(Duration ttl) {
     return new StrataVfsConfig(
         zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, ioThreads,
-        shortCircuitReads, ttl);
+        shortCircuitReads, ttl, statAheadEntries, statAheadTtl);
+  }
+
+  /** Stat-ahead windows of at most {@code entries}, answering for {@code ttl}; either 0 = off. */
+  public StrataVfsConfig withStatAhead(int entries, Duration ttl) {
+    return new StrataVfsConfig(
+        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, ioThreads,
+        shortCircuitReads, dirAttrTtl, entries, ttl);
   }
 
   public StrataVfsConfig {
@@ -85,6 +103,10 @@ public record StrataVfsConfig(
     }
     if (dirAttrTtl == null || dirAttrTtl.isNegative()) {
       throw new IllegalArgumentException("dirAttrTtl must be >= 0 (0 = off), got " + dirAttrTtl);
+    }
+    if (statAheadEntries < 0 || statAheadTtl == null || statAheadTtl.isNegative()) {
+      throw new IllegalArgumentException(
+          "statAheadEntries and statAheadTtl must be >= 0 (0 = off), got " + statAheadEntries + ", " + statAheadTtl);
     }
     if (writeBudgetBytes < writeBufferBytes) {
       throw new IllegalArgumentException(

@@ -18,6 +18,17 @@ public interface Vfs extends AutoCloseable {
   /** Entry found by lookup/create/mkdir...: the attributes, cached by the kernel for a while. */
   Attr lookup(VfsContext ctx, long parent, byte[] name);
 
+  /** A lookup's answer and how long ago the server gave it (an implementation may look ahead). */
+  record Entry(Attr attr, long ageNanos) {}
+
+  /**
+   * Like {@link #lookup}, with the answer's age: the kernel caches it for its timeouts less that,
+   * so an answer kept from an earlier call leaves the kernel's cache when a fresh one would.
+   */
+  default Entry lookupEntry(VfsContext ctx, long parent, byte[] name) {
+    return new Entry(lookup(ctx, parent, name), 0);
+  }
+
   /** The kernel dropped {@code nlookup} references to {@code ino}. */
   void forget(long ino, long nlookup);
 

@@ -86,6 +86,30 @@ class DispatcherTest {
   }
 
   @Test
+  void anEntryAnsweredAheadIsCachedByTheKernelOnlyForWhatIsLeftOfTheTimeouts() {
+    Vfs aged = (Vfs) Proxy.newProxyInstance(Vfs.class.getClassLoader(),
+        new Class<?>[] {Vfs.class}, (p, m, a) -> {
+          if (m.getName().equals("lookupEntry")) {
+            return new Vfs.Entry(vfs.lookup((VfsContext) a[0], (long) a[1], (byte[]) a[2]), Duration.ofMillis(300).toNanos());
+          }
+          try {
+            return m.invoke(vfs, a);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    FuseDispatcher d = dispatcherFor(aged);
+    ByteBuffer a = args(16 + 2);
+    a.putInt(0100644).putInt(0).putInt(022).putInt(0).put(z("f")).flip();
+    call(d, FuseConstants.MKNOD, 1, a);
+    ByteBuffer r = call(d, FuseConstants.LOOKUP, 1, name("f"));
+    assertThat(r.getLong(32)).as("entry_valid").isZero();
+    assertThat(r.getLong(40)).as("attr_valid").isZero();
+    assertThat(r.getInt(48)).as("entry_valid_nsec").isEqualTo(700_000_000);
+    assertThat(r.getInt(52)).as("attr_valid_nsec").isEqualTo(700_000_000);
+  }
+
+  @Test
   void aMissingNameIsANegativeEntryTheKernelCachesForTheEntryTimeout() {
     ByteBuffer missing = call(FuseConstants.LOOKUP, 1, name("nope"));
     assertThat(missing.getInt(4)).isZero();

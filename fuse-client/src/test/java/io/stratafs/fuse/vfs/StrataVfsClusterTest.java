@@ -116,6 +116,38 @@ class StrataVfsClusterTest {
   }
 
   @Test
+  void aScanInNameOrderIsAnsweredAheadAndSeesOwnChangesAtOnceAndOthersWithinTheTimeout() throws Exception {
+    long dir = vfs.mkdir(CTX, 1, name("scan"), 0755, 022).getIno();
+    for (int i = 0; i < 200; i++) {
+      vfs.mknod(CTX, dir, name(String.format("s%03d", i)), S_IFREG | 0644, 022, 0);
+    }
+    Duration ttl = Duration.ofMillis(300);
+    try (StrataVfs scanner = StrataVfs.connect(config().withStatAhead(64, ttl))) {
+      int ahead = 0;
+      for (int i = 0; i < 100; i++) {
+        Vfs.Entry e = scanner.lookupEntry(CTX, dir, name(String.format("s%03d", i)));
+        assertThat(e.attr()).isEqualTo(vfs.getattr(CTX, e.attr().getIno(), -1));
+        assertThat(e.ageNanos()).isLessThan(ttl.toNanos());
+        ahead += e.ageNanos() > 0 ? 1 : 0;
+      }
+      assertThat(ahead).isGreaterThan(90);
+
+      // A window holds s101..; the scanner's own chmod of s101 ends it at once.
+      scanner.setattr(CTX, scanner.lookup(CTX, dir, name("s101")).getIno(), new SetAttrChange(SetAttrField.SET_MODE_VALUE, 0600, 0, 0, 0, 0, 0, 0), -1);
+      assertThat(scanner.lookup(CTX, dir, name("s101")).getMode() & 07777).isEqualTo(0600);
+
+      for (int i = 102; i < 110; i++) {
+        scanner.lookup(CTX, dir, name(String.format("s%03d", i)));
+      }
+      // Another client's change is seen once the window's time is up, as the kernel's cache would.
+      long victim = vfs.lookup(CTX, dir, name("s150")).getIno();
+      vfs.setattr(CTX, victim, new SetAttrChange(SetAttrField.SET_MODE_VALUE, 0640, 0, 0, 0, 0, 0, 0), -1);
+      Thread.sleep(ttl.toMillis() + 50);
+      assertThat(scanner.lookup(CTX, dir, name("s150")).getMode() & 07777).isEqualTo(0640);
+    }
+  }
+
+  @Test
   void sessionIsOpen() {
     assertThat(vfs.sessionId()).isPositive();
   }

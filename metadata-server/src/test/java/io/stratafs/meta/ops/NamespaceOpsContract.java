@@ -247,6 +247,30 @@ abstract class NamespaceOpsContract {
   }
 
   @Test
+  void aStatAheadLookupCarriesTheFollowingEntriesInNameOrderWithTheirAttributes() {
+    Attr d = f.mkdir(ROOT, "d");
+    List<Attr> files = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      files.add(f.create(d.getIno(), "f" + i));
+    }
+    LookupRequest.Builder req = LookupRequest.newBuilder().setCaller(ROOT_CALLER).setParent(d.getIno());
+
+    LookupReply two = f.svc.lookup(req.setName(n("f1")).setStatAhead(2).build());
+    assertThat(two.getAttr()).isEqualTo(files.get(1));
+    assertThat(two.getFollowingList()).extracting(e -> e.getName().toStringUtf8()).containsExactly("f2", "f3");
+    assertThat(two.getFollowingList()).extracting(DirEntry::getAttr).containsExactly(files.get(2), files.get(3));
+    assertThat(two.getFollowingEof()).isFalse();
+
+    LookupReply rest = f.svc.lookup(req.setName(n("f3")).setStatAhead(10).build());
+    assertThat(rest.getFollowingList()).extracting(DirEntry::getAttr).containsExactly(files.get(4));
+    assertThat(rest.getFollowingEof()).isTrue();
+
+    assertThat(f.svc.lookup(req.setName(n("f1")).setStatAhead(0).build()).getFollowingCount()).isZero();
+    assertThat(f.svc.lookup(req.setName(n(".")).setStatAhead(10).build()).getFollowingCount()).isZero();
+    expectCode(StatusCode.NOT_FOUND, () -> f.svc.lookup(req.setName(n("f0a")).setStatAhead(10).build()));
+  }
+
+  @Test
   void xattrFlagsAndLimits() {
     Attr a = f.create(ROOT, "a");
     SetXattrRequest.Builder set = SetXattrRequest.newBuilder().setCaller(ROOT_CALLER).setIno(a.getIno())

@@ -32,6 +32,21 @@ class PermissionTest {
   }
 
   @Test
+  void searchPermissionAloneGetsTheNameAskedForButNoneAhead() {
+    Attr searchOnly = f.mkdir(ROOT_CALLER, ROOT, "search-only", 0711);
+    Attr asked = f.create(ROOT_CALLER, searchOnly.getIno(), "a", 0644);
+    f.create(ROOT_CALLER, searchOnly.getIno(), "b", 0644);
+    LookupRequest.Builder req =
+        LookupRequest.newBuilder().setParent(searchOnly.getIno()).setName(n("a")).setStatAhead(10);
+
+    LookupReply alice = f.svc.lookup(req.setCaller(ALICE).build());
+    assertThat(alice.getAttr()).isEqualTo(asked);
+    assertThat(alice.getFollowingCount()).isZero(); // "b" stays hidden from one who may not list
+
+    assertThat(f.svc.lookup(req.setCaller(ROOT_CALLER).build()).getFollowingCount()).isEqualTo(1);
+  }
+
+  @Test
   void ownershipAndGroupOfNewFiles() {
     Attr open = f.mkdir(ROOT_CALLER, ROOT, "open", 0777);
     Attr file = f.create(ALICE, open.getIno(), "mine", 0666);
