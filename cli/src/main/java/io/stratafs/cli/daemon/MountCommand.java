@@ -53,7 +53,7 @@ public final class MountCommand implements Callable<Integer> {
   @Option(names = "--entry-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1s", description = "How long the kernel caches name lookups (default: ${DEFAULT-VALUE}).")
   Duration entryTimeout;
 
-  @Option(names = "--stat-ahead", paramLabel = "ENTRIES", defaultValue = "1024", description = "Most directory entries, with their attributes, one lookup fetches ahead when a program walks a directory in name order (ls -l, find, stat of every file); they answer its next lookups for the shorter of the two timeouts above, and any change this mount makes drops them. 0 turns it off (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--stat-ahead", paramLabel = "ENTRIES", defaultValue = "1024", description = "Most directory entries, with their attributes, one lookup fetches ahead when a program walks a directory in name order (stat of every file, find, du); they answer its next lookups for the shorter of the two timeouts above, and any change this mount makes drops them. 0 turns it off (default: ${DEFAULT-VALUE}).")
   int statAhead;
 
   @Option(names = "--allow-other", negatable = true, description = "Let users other than the mounting one access the mount (as non-root this needs user_allow_other in /etc/fuse.conf); --no-allow-other keeps it to the mounting user (default: ${DEFAULT-VALUE}).")

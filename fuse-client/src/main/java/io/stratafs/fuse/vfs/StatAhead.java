@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Stat-ahead: answers the lookups of a scan that walks a directory in name order ({@code ls -l},
- * {@code stat} of every file, {@code find}, {@code du}, {@code rsync}) from the entries the server
- * sent ahead with an earlier lookup, instead of one metadata round trip per name.
+ * Stat-ahead: answers the lookups of a scan that walks a directory in name order ({@code stat} of
+ * every file, {@code find}, {@code du}, {@code rsync}, {@code ls -l} when the kernel does not use
+ * readdirplus) from the entries the server sent ahead with an earlier lookup, instead of one
+ * metadata round trip per name.
  *
  * <p>A directory's second lookup of a name after the one before asks for a window of the entries
  * that follow it, unless this mount changed something in between (an unlink or create loop
