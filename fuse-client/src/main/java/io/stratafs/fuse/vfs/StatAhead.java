@@ -124,8 +124,8 @@ final class StatAhead {
    * the directory's latest. Call it after {@link #answer} missed and before the lookup is sent.
    */
   synchronized int aheadFor(long dir, byte[] name) {
-    if (maxEntries == 0 || isDotOrDotDot(name)) {
-      return 0;
+    if (maxEntries == 0) {
+      return 0; // "." and "..": the server sends nothing ahead of them (LookupOp)
     }
     Scan s = scans.computeIfAbsent(dir, d -> new Scan());
     boolean ascending = s.lastName != null && Arrays.compareUnsigned(name, s.lastName) > 0;
@@ -172,9 +172,5 @@ final class StatAhead {
     s.fetchedAtNanos = sentAtNanos;
     s.changesAtFetch = changesBefore;
     s.hits = 0;
-  }
-
-  private static boolean isDotOrDotDot(byte[] name) {
-    return (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
   }
 }

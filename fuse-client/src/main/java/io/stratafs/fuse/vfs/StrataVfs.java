@@ -204,8 +204,8 @@ public final class StrataVfs implements Vfs {
       return new Entry(withLocalSize(hit.attr()), hit.ageNanos());
     }
     int ahead = statAhead.aheadFor(parent, name);
-    long changesBefore = meta.changes();
-    long sentAt = System.nanoTime();
+    long changesBefore = ahead > 0 ? meta.changes() : 0;
+    long sentAt = ahead > 0 ? System.nanoTime() : 0;
     LongFunction<Caller> c = Callers.of(ctx);
     LookupReply r =
         meta.call(
