@@ -60,11 +60,22 @@ public final class ChunkWrites {
    */
   public CompletableFuture<ChunkInfo> write(
       LongFunction<Caller> caller, long ino, ChunkInfo chunk, long offset, ByteBuf data, boolean sync) {
+    return write(caller, ino, chunk, offset, data, sync, false);
+  }
+
+  /**
+   * Like {@link #write(LongFunction, long, ChunkInfo, long, ByteBuf, boolean)}; with {@code
+   * onCallerThread} the first attempt is made by the calling platform thread on its own connection
+   * ({@link StorageClient#write(ChunkInfo, long, ByteBuf, boolean, boolean)}), for a caller that
+   * waits for this write alone. Recovery is the same either way.
+   */
+  public CompletableFuture<ChunkInfo> write(
+      LongFunction<Caller> caller, long ino, ChunkInfo chunk, long offset, ByteBuf data, boolean sync, boolean onCallerThread) {
     Op op = new Op() {
       @Override
       public CompletableFuture<List<String>> send(ChunkInfo c) {
         // The RPC layer releases what it sends: each attempt gets its own reference.
-        return storage.write(c, offset, data.retainedDuplicate(), sync).thenApply(r -> r.getFailedList());
+        return storage.write(c, offset, data.retainedDuplicate(), sync, onCallerThread).thenApply(r -> r.getFailedList());
       }
 
       @Override

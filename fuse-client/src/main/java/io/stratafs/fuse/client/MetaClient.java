@@ -83,7 +83,7 @@ public final class MetaClient implements AutoCloseable {
   private final CuratorFramework curator;
   private final MetaLeaderTracker leaders;
   private final StorageDirectory storageDirectory;
-  private final ThreadConnections threadConnections = new ThreadConnections();
+  private final ThreadConnections threadConnections = new ThreadConnections("the metadata client", 1);
   private final Object sessionLock = new Object();
   /** Bumped when a change is sent and again when it ends, however it ends. */
   private final AtomicLong changes = new AtomicLong();

@@ -33,10 +33,14 @@ import java.util.function.Supplier;
  * business. At most {@code maxInFlight} calls are outstanding at once, so a large flush cannot
  * flood the daemons. Thread-safe.
  */
-public final class StorageClient {
+public final class StorageClient implements AutoCloseable {
+  /** Daemons a platform thread keeps its own connection to (heads of the chunks it writes). */
+  private static final int CONNECTIONS_PER_THREAD = 4;
+
   private final RpcClient rpc;
   private final Duration timeout;
   private final Semaphore inFlight;
+  private final ThreadConnections threadConnections = new ThreadConnections("the storage client", CONNECTIONS_PER_THREAD);
 
   public StorageClient(RpcClient rpc, Duration timeout, int maxInFlight) {
     this.rpc = rpc;
@@ -52,6 +56,18 @@ public final class StorageClient {
    * RpcClient#mapInline}): continuations attached without an executor must not block.
    */
   public CompletableFuture<WriteChunkReply> write(ChunkInfo chunk, long offset, ByteBuf data, boolean sync) {
+    return write(chunk, offset, data, sync, false);
+  }
+
+  /**
+   * Like {@link #write(ChunkInfo, long, ByteBuf, boolean)}; with {@code onCallerThread}, a platform
+   * thread makes the call itself on its own connection to the head ({@link ThreadConnections}) and
+   * gets a completed future: two thread wake-ups fewer per call than through the event loop, for a
+   * caller that would only wait for this one call anyway (a small fsync, a close). Virtual threads
+   * always go through the event loop.
+   */
+  public CompletableFuture<WriteChunkReply> write(
+      ChunkInfo chunk, long offset, ByteBuf data, boolean sync, boolean onCallerThread) {
     Replica head;
     try {
       head = head(chunk);
@@ -70,6 +86,17 @@ public final class StorageClient {
             .addAllDownstream(downstream(chunk))
             .build();
     acquire(data);
+    if (onCallerThread && ThreadConnections.suitsCurrentThread()) {
+      try {
+        return CompletableFuture.completedFuture(
+            threadConnections.call(
+                RpcClient.parseAddress(head.getAddress()), Methods.STORAGE_WRITE, req, data, WriteChunkReply.parser(), rpc.epoch(), timeout));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e); // the same outcome as the event loop's, for the same recovery
+      } finally {
+        inFlight.release();
+      }
+    }
     return bounded(
         () ->
             RpcClient.mapInline(
@@ -219,6 +246,12 @@ public final class StorageClient {
       }
       throw new StrataException(StatusCode.INTERRUPTED, "interrupted while waiting to send to a storage daemon", e);
     }
+  }
+
+  /** Closes the threads' own connections; the shared RPC client is its owner's to close. */
+  @Override
+  public void close() {
+    threadConnections.close();
   }
 
   private static Replica head(ChunkInfo chunk) {

@@ -2,25 +2,45 @@ package io.stratafs.fuse.client;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.protocol.rpc.BlockingRpcConnection;
 import io.stratafs.protocol.rpc.RpcServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One {@link BlockingRpcConnection} per platform thread (FUSE workers, the I/O pool: fixed, long
- * lived), to whichever address it last called: metadata calls from those threads write and read
- * their own socket, one thread wake-up per call instead of three through the event loop. A thread
- * that calls another address (a new leader) replaces its connection. Thread-safe.
+ * {@link BlockingRpcConnection}s of each platform thread (FUSE workers, the I/O pool: fixed, long
+ * lived), at most {@code perThread} of them, to the addresses it called last: calls from those
+ * threads write and read their own socket, one thread wake-up per call instead of three through
+ * the event loop. Calling one more address closes the thread's least recently used connection (a
+ * metadata client keeps one: a new leader replaces the old). Thread-safe.
  */
 final class ThreadConnections implements AutoCloseable {
-  private final ThreadLocal<BlockingRpcConnection> mine = new ThreadLocal<>();
+  private final String owner;
+  private final int perThread;
+  /** Most recently used first. */
+  private final ThreadLocal<ArrayDeque<BlockingRpcConnection>> mine = ThreadLocal.withInitial(ArrayDeque::new);
   private final Set<BlockingRpcConnection> all = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+
+  /**
+   * @param owner what the connections serve, for the error once closed ("the metadata client")
+   * @param perThread how many addresses each thread keeps a connection to
+   */
+  ThreadConnections(String owner, int perThread) {
+    if (perThread < 1) {
+      throw new IllegalArgumentException("perThread must be at least 1, got " + perThread);
+    }
+    this.owner = owner;
+    this.perThread = perThread;
+  }
 
   /** Whether the calling thread should use {@link #call}: virtual threads are many and short-lived. */
   static boolean suitsCurrentThread() {
@@ -29,24 +49,55 @@ final class ThreadConnections implements AutoCloseable {
 
   <R extends Message> R call(
       InetSocketAddress address, String method, Message request, Parser<R> parser, long epoch, Duration timeout) {
-    return connectionTo(address).call(method, request, parser, epoch, timeout);
+    return call(address, method, request, Unpooled.EMPTY_BUFFER, parser, epoch, timeout);
+  }
+
+  /** With bulk {@code data} after the request; ownership of {@code data} passes here. */
+  <R extends Message> R call(
+      InetSocketAddress address,
+      String method,
+      Message request,
+      ByteBuf data,
+      Parser<R> parser,
+      long epoch,
+      Duration timeout) {
+    BlockingRpcConnection c;
+    try {
+      c = connectionTo(address);
+    } catch (RuntimeException e) {
+      data.release();
+      throw e;
+    }
+    return c.call(method, request, data, parser, epoch, timeout);
   }
 
   private BlockingRpcConnection connectionTo(InetSocketAddress address) {
-    BlockingRpcConnection c = mine.get();
-    if (c != null && c.isOpen() && c.address().equals(address)) {
-      return c;
-    }
-    if (c != null) {
-      all.remove(c);
-      c.close();
+    ArrayDeque<BlockingRpcConnection> own = mine.get();
+    for (Iterator<BlockingRpcConnection> it = own.iterator(); it.hasNext(); ) {
+      BlockingRpcConnection c = it.next();
+      if (c.isOpen() && c.address().equals(address)) {
+        if (own.peekFirst() != c) {
+          it.remove();
+          own.addFirst(c);
+        }
+        return c;
+      }
+      if (!c.isOpen()) { // an error closed it: a call to its address opens a new one
+        it.remove();
+        all.remove(c);
+      }
     }
     if (closed) {
-      throw new StrataException(StatusCode.UNAVAILABLE, "the metadata client is closed");
+      throw new StrataException(StatusCode.UNAVAILABLE, owner + " is closed");
+    }
+    if (own.size() >= perThread) {
+      BlockingRpcConnection eldest = own.removeLast();
+      all.remove(eldest);
+      eldest.close();
     }
     BlockingRpcConnection fresh = BlockingRpcConnection.open(address, RpcServer.DEFAULT_MAX_FRAME_BYTES);
     all.add(fresh);
-    mine.set(fresh);
+    own.addFirst(fresh);
     if (closed) { // closed while connecting: do not leave it open
       fresh.close();
     }

@@ -414,9 +414,12 @@ final class FileWriter {
             && newSize <= serverSize.get()
             && uncommittedChunks.isEmpty()
             && chunks.values().stream().allMatch(c -> c.getExternalsCount() == 0);
+    // A lone write with nothing to overlap it (no parallel commit) is sent and awaited by this
+    // thread itself: a small fsync or close skips the event loop's two wake-ups.
+    boolean alone = runs.size() == 1 && !mtimeOnly;
     List<CompletableFuture<ChunkInfo>> writes = new ArrayList<>();
     for (DirtyBuffer.Run r : runs) {
-      writes.add(io.writes().write(caller, ino, chunks.get(r.chunkIndex()), r.offsetInChunk(), toByteBuf(r), sync));
+      writes.add(io.writes().write(caller, ino, chunks.get(r.chunkIndex()), r.offsetInChunk(), toByteBuf(r), sync, alone));
     }
     // The writes are on the wire: commit from this thread meanwhile (no thread hand-off).
     RuntimeException commitFailure = null;

@@ -690,6 +690,7 @@ public final class StrataVfs implements Vfs {
     if (localReplicas != null) {
       localReplicas.close();
     }
+    io.storage().close();
     meta.close();
     rpc.close();
   }

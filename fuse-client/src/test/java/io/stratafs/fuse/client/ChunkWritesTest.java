@@ -197,4 +197,113 @@ class ChunkWritesTest {
       assertThat(after.getReplicasList()).extracting(r -> r.getStorageId()).containsExactly("s1");
     }
   }
+
+  @Test
+  void aWriteOnTheCallersThreadIsMadeBeforeItReturnsAndFollowsTheSameRules() throws Exception {
+    try (HandWrittenCluster c = new HandWrittenCluster()) {
+      List<Received> head = new CopyOnWriteArrayList<>();
+      StorageHandlers slow = writes(head, List.of("s2"));
+      String a =
+          c.startStorage(
+              "s1",
+              new StorageHandlers(
+                  call -> {
+                    Thread.sleep(200); // the event loop's future could not be done on return
+                    return slow.write().handle(call);
+                  },
+                  null,
+                  null,
+                  null));
+      c.chunk = chunk(5, replica("s1", a), replica("s2", c.deadAddress()));
+      c.connect();
+      ChunkWrites w = new ChunkWrites(c.storageClient(), c.locations, "client-host", c.recovery);
+      io.netty.buffer.ByteBuf data = Unpooled.wrappedBuffer(BYTES);
+
+      java.util.concurrent.CompletableFuture<ChunkInfo> write = w.write(CALLER, INO, c.chunk, 3, data, true, true);
+
+      assertThat(head).as("sent and answered before write returned").hasSize(1);
+      assertThat(head.get(0).data()).isEqualTo(BYTES);
+      assertThat(head.get(0).request().getOffset()).isEqualTo(3);
+      assertThat(head.get(0).request().getSync()).isTrue();
+      assertThat(head.get(0).request().getDownstreamList()).extracting(h -> h.getStorageId()).containsExactly("s2");
+      ChunkInfo after = Futures.await(write);
+      assertThat(c.exclusions).extracting(x -> x.getStorageId()).containsExactly("s2");
+      assertThat(after.getReplicasList()).extracting(r -> r.getStorageId()).containsExactly("s1");
+      assertThat(data.refCnt()).as("the write released its buffer").isZero();
+    }
+  }
+
+  @Test
+  void onTheCallersThreadAnUnreachableHeadIsExcludedAndTheSameBytesGoToTheNewHead() throws Exception {
+    try (HandWrittenCluster c = new HandWrittenCluster()) {
+      List<Received> second = new CopyOnWriteArrayList<>();
+      String b = c.startStorage("s2", writes(second, List.of()));
+      c.chunk = chunk(1, replica("s1", c.deadAddress()), replica("s2", b));
+      c.connect();
+      ChunkWrites w = new ChunkWrites(c.storageClient(), c.locations, "client-host", c.recovery);
+      io.netty.buffer.ByteBuf data = Unpooled.wrappedBuffer(BYTES);
+
+      ChunkInfo after = Futures.await(w.write(CALLER, INO, c.chunk, 7, data, true, true));
+
+      assertThat(c.exclusions).extracting(x -> x.getStorageId()).containsExactly("s1");
+      assertThat(second).hasSize(1);
+      assertThat(second.get(0).data()).isEqualTo(BYTES);
+      assertThat(second.get(0).request().getVersion()).isEqualTo(2);
+      assertThat(after.getReplicasList()).extracting(r -> r.getStorageId()).containsExactly("s2");
+      assertThat(data.refCnt()).as("the write released its buffer").isZero();
+    }
+  }
+
+  @Test
+  void onTheCallersThreadAFullLastReplicaFailsTheWriteWithNoSpace() throws Exception {
+    try (HandWrittenCluster c = new HandWrittenCluster()) {
+      String a =
+          c.startStorage(
+              "s1",
+              new StorageHandlers(
+                  call -> {
+                    throw StrataException.of(StatusCode.NO_SPACE, "device d0 is full");
+                  },
+                  null,
+                  null,
+                  null));
+      c.chunk = chunk(1, replica("s1", a));
+      c.connect();
+      ChunkWrites w = new ChunkWrites(c.storageClient(), c.locations, "client-host", c.recovery);
+
+      assertThatThrownBy(() -> Futures.await(w.write(CALLER, INO, c.chunk, 0, Unpooled.wrappedBuffer(BYTES), true, true)))
+          .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.NO_SPACE))
+          .hasMessageContaining("last copy")
+          .hasMessageContaining("device d0 is full");
+    }
+  }
+
+  @Test
+  void onTheCallersThreadAStaleVersionRefetchesTheChunkAndRetries() throws Exception {
+    try (HandWrittenCluster c = new HandWrittenCluster()) {
+      List<Received> accepted = new CopyOnWriteArrayList<>();
+      String a =
+          c.startStorage(
+              "s1",
+              new StorageHandlers(
+                  call -> {
+                    if (call.request().getVersion() < 3) {
+                      throw StrataException.of(StatusCode.STALE_VERSION, "chunk at version 3, got %d", call.request().getVersion());
+                    }
+                    accepted.add(new Received(call.request(), ByteBufUtil.getBytes(call.data())));
+                    return RpcReply.of(WriteChunkReply.getDefaultInstance());
+                  },
+                  null,
+                  null,
+                  null));
+      c.chunk = chunk(3, replica("s1", a));
+      c.connect();
+      ChunkWrites w = new ChunkWrites(c.storageClient(), c.locations, "client-host", c.recovery);
+
+      ChunkInfo after = Futures.await(w.write(CALLER, INO, chunk(2, replica("s1", a)), 0, Unpooled.wrappedBuffer(BYTES), false, true));
+
+      assertThat(after.getVersion()).isEqualTo(3);
+      assertThat(accepted).extracting(r -> r.data()).containsExactly(BYTES);
+    }
+  }
 }

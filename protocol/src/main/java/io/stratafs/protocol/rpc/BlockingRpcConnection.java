@@ -10,6 +10,7 @@ import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.protocol.rpc.wire.RpcHeader;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,9 +24,10 @@ import java.time.Duration;
  * thread writes the request frame itself and sleeps in read(2) until the reply, so the kernel wakes
  * it directly. Through {@link RpcClient} the same call costs three wake-ups (the event loop for
  * the write, the event loop for the reply, then the caller), which on a small VM is most of a
- * metadata call. Same frames as {@link RpcClient}; calls without bulk data only. After any error
- * the connection is closed (a stream cut mid-frame cannot be resynchronised); the owner opens a
- * new one. Not thread-safe: confine it to its thread.
+ * metadata call. Same frames as {@link RpcClient}. A request may carry bulk data (a chunk write);
+ * a reply's bulk data is not returned, so calls whose replies carry data (reads) stay on {@link
+ * RpcClient}. After any error the connection is closed (a stream cut mid-frame cannot be
+ * resynchronised); the owner opens a new one. Not thread-safe: confine it to its thread.
  */
 public final class BlockingRpcConnection implements AutoCloseable {
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
@@ -41,7 +43,8 @@ public final class BlockingRpcConnection implements AutoCloseable {
     this.address = address;
     this.maxFrameBytes = maxFrameBytes;
     this.socket = socket;
-    this.out = socket.getOutputStream();
+    // Header and body go out with the data in one send(2); data of 64 KiB or more passes through.
+    this.out = new BufferedOutputStream(socket.getOutputStream(), 64 << 10);
     this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
   }
 
@@ -78,7 +81,17 @@ public final class BlockingRpcConnection implements AutoCloseable {
    */
   public <Resp extends Message> Resp call(
       String method, Message request, Parser<Resp> replyParser, long epoch, Duration timeout) {
+    return call(method, request, Unpooled.EMPTY_BUFFER, replyParser, epoch, timeout);
+  }
+
+  /**
+   * Like {@link #call(String, Message, Parser, long, Duration)}, with {@code data} sent after the
+   * request body; ownership of {@code data} passes here (it is released once sent, or on failure).
+   */
+  public <Resp extends Message> Resp call(
+      String method, Message request, ByteBuf data, Parser<Resp> replyParser, long epoch, Duration timeout) {
     if (!isOpen()) {
+      data.release();
       throw new StrataException(StatusCode.UNAVAILABLE, "connection to " + address + " is closed");
     }
     long callId = ++nextCallId;
@@ -90,7 +103,7 @@ public final class BlockingRpcConnection implements AutoCloseable {
             .setTimeoutMs((int) Math.min(timeoutMillis, 0xFFFF_FFFFL))
             .setEpoch(epoch)
             .build();
-    ByteBuf frame = RpcFrame.encode(UnpooledByteBufAllocator.DEFAULT, header, request, Unpooled.EMPTY_BUFFER);
+    ByteBuf frame = RpcFrame.encode(UnpooledByteBufAllocator.DEFAULT, header, request, data);
     try {
       frame.readBytes(out, frame.readableBytes());
       out.flush();

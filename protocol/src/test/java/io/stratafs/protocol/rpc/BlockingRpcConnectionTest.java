@@ -53,6 +53,31 @@ class BlockingRpcConnectionTest {
   }
 
   @Test
+  void bulkDataTravelsAfterTheRequestAndIsReleasedOnceSent() {
+    byte[] bytes = new byte[200_000]; // larger than the connection's send buffer: passes through it
+    new java.util.Random(7).nextBytes(bytes);
+    io.netty.buffer.ByteBuf data = io.netty.buffer.Unpooled.wrappedBuffer(bytes);
+
+    WriteChunkReply reply =
+        connection.call(TestService.ECHO, WriteChunkRequest.newBuilder().setChunkId(3).build(), data, WriteChunkReply.parser(), 0, TIMEOUT);
+
+    assertThat(reply.getChunkLength()).isEqualTo(3 + bytes.length);
+    assertThat(data.refCnt()).isZero();
+    assertThat(connection.call(TestService.ECHO, WriteChunkRequest.newBuilder().setChunkId(4).build(), WriteChunkReply.parser(), 0, TIMEOUT)
+        .getChunkLength()).as("the stream is still in step").isEqualTo(4);
+  }
+
+  @Test
+  void dataForAClosedConnectionIsReleasedWithTheRefusal() {
+    connection.close();
+    io.netty.buffer.ByteBuf data = io.netty.buffer.Unpooled.wrappedBuffer(new byte[10]);
+
+    assertThatThrownBy(() -> connection.call(TestService.ECHO, WriteChunkRequest.getDefaultInstance(), data, WriteChunkReply.parser(), 0, TIMEOUT))
+        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE));
+    assertThat(data.refCnt()).isZero();
+  }
+
+  @Test
   void theEpochTravelsInTheHeader() {
     StorageReply reply = connection.call(TestService.EPOCH, Empty.getDefaultInstance(), StorageReply.parser(), 42, TIMEOUT);
     assertThat(reply.getChunkLength()).isEqualTo(42);
