@@ -71,7 +71,50 @@ public final class ChunkWrites {
    */
   public CompletableFuture<ChunkInfo> write(
       LongFunction<Caller> caller, long ino, ChunkInfo chunk, long offset, ByteBuf data, boolean sync, boolean onCallerThread) {
-    Op op = new Op() {
+    Op op = writeOp(offset, data, sync, onCallerThread);
+    CompletableFuture<ChunkInfo> done;
+    try {
+      done = run(caller, ino, chunk, op, null);
+    } catch (RuntimeException e) {
+      data.release();
+      throw e;
+    }
+    return done.whenComplete((c, err) -> data.release());
+  }
+
+  /**
+   * Starts a write whose first attempt the calling platform thread sends on its own connection
+   * ({@link StorageClient#sendWrite}) without waiting, so it can make another call meanwhile; the
+   * same thread must then call {@link Started#finish}, which reads the reply and recovers like
+   * {@link #write}. Other threads, and a chunk without replicas, get the ordinary write.
+   */
+  public Started start(LongFunction<Caller> caller, long ino, ChunkInfo chunk, long offset, ByteBuf data, boolean sync) {
+    if (chunk.getReplicasCount() == 0 || !ThreadConnections.suitsCurrentThread()) {
+      CompletableFuture<ChunkInfo> done = write(caller, ino, chunk, offset, data, sync, false);
+      return () -> done;
+    }
+    StorageClient.SentWrite sent;
+    try {
+      sent = storage.sendWrite(chunk, offset, data.retainedDuplicate(), sync);
+    } catch (RuntimeException e) {
+      data.release();
+      throw e;
+    }
+    Op op = writeOp(offset, data, sync, false); // retries run on recovery's virtual threads
+    return () ->
+        run(caller, ino, chunk, op, sent.reply().thenApply(r -> r.getFailedList()))
+            .whenComplete((c, err) -> data.release());
+  }
+
+  /** A write started by {@link #start}. */
+  @FunctionalInterface
+  public interface Started {
+    /** Reads the first attempt's reply (on the thread that started it) and recovers as needed. */
+    CompletableFuture<ChunkInfo> finish();
+  }
+
+  private Op writeOp(long offset, ByteBuf data, boolean sync, boolean onCallerThread) {
+    return new Op() {
       @Override
       public CompletableFuture<List<String>> send(ChunkInfo c) {
         // The RPC layer releases what it sends: each attempt gets its own reference.
@@ -83,14 +126,6 @@ public final class ChunkWrites {
         return "write";
       }
     };
-    CompletableFuture<ChunkInfo> done;
-    try {
-      done = run(caller, ino, chunk, op);
-    } catch (RuntimeException e) {
-      data.release();
-      throw e;
-    }
-    return done.whenComplete((c, err) -> data.release());
   }
 
   /** Makes the chunk durable on every surviving replica (SyncChunk down the chain). */
@@ -109,7 +144,8 @@ public final class ChunkWrites {
           public String what() {
             return "sync";
           }
-        });
+        },
+        null);
   }
 
   /** One chain call; completes with the storage ids of downstream replicas that failed. */
@@ -119,11 +155,13 @@ public final class ChunkWrites {
     String what();
   }
 
-  private CompletableFuture<ChunkInfo> run(LongFunction<Caller> caller, long ino, ChunkInfo chunk, Op op) {
+  /** @param firstAttempt the first attempt's outcome when already sent; null sends it here */
+  private CompletableFuture<ChunkInfo> run(
+      LongFunction<Caller> caller, long ino, ChunkInfo chunk, Op op, CompletableFuture<List<String>> firstAttempt) {
     if (chunk.getReplicasCount() == 0) {
       return CompletableFuture.supplyAsync(() -> recover(caller, ino, chunk, op, null, null), recovery);
     }
-    return op.send(chunk)
+    return (firstAttempt != null ? firstAttempt : op.send(chunk))
         .handle((failed, err) -> {
           if (err == null && failed.isEmpty()) {
             return CompletableFuture.completedFuture(chunk);

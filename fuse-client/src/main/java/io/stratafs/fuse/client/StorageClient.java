@@ -68,6 +68,9 @@ public final class StorageClient implements AutoCloseable {
    */
   public CompletableFuture<WriteChunkReply> write(
       ChunkInfo chunk, long offset, ByteBuf data, boolean sync, boolean onCallerThread) {
+    if (onCallerThread && ThreadConnections.suitsCurrentThread()) {
+      return sendWrite(chunk, offset, data, sync).reply();
+    }
     Replica head;
     try {
       head = head(chunk);
@@ -75,33 +78,81 @@ public final class StorageClient implements AutoCloseable {
       data.release();
       throw e;
     }
-    WriteChunkRequest req =
-        WriteChunkRequest.newBuilder()
-            .setChunkId(chunk.getChunkId())
-            .setVersion(chunk.getVersion())
-            .setDevice(head.getDevice())
-            .setIncarnation(head.getIncarnation())
-            .setOffset(offset)
-            .setSync(sync)
-            .addAllDownstream(downstream(chunk))
-            .build();
+    WriteChunkRequest req = writeRequest(chunk, head, offset, sync);
     acquire(data);
-    if (onCallerThread && ThreadConnections.suitsCurrentThread()) {
-      try {
-        return CompletableFuture.completedFuture(
-            threadConnections.call(
-                RpcClient.parseAddress(head.getAddress()), Methods.STORAGE_WRITE, req, data, WriteChunkReply.parser(), rpc.epoch(), timeout));
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e); // the same outcome as the event loop's, for the same recovery
-      } finally {
-        inFlight.release();
-      }
-    }
     return bounded(
         () ->
             RpcClient.mapInline(
                 rpc.call(RpcClient.parseAddress(head.getAddress()), Methods.STORAGE_WRITE, req, data, WriteChunkReply.parser(), timeout),
                 StorageClient::bodyOf));
+  }
+
+  /**
+   * Sends the write on the calling platform thread's own connection to the head and returns
+   * without waiting, so the thread can make another call (a commit) while both are in flight; it
+   * must then read the outcome with {@link SentWrite#reply}. A send that fails is that outcome.
+   */
+  public SentWrite sendWrite(ChunkInfo chunk, long offset, ByteBuf data, boolean sync) {
+    if (!ThreadConnections.suitsCurrentThread()) {
+      data.release();
+      throw new IllegalStateException("sendWrite needs a platform thread");
+    }
+    Replica head;
+    try {
+      head = head(chunk);
+    } catch (StrataException e) {
+      data.release();
+      throw e;
+    }
+    WriteChunkRequest req = writeRequest(chunk, head, offset, sync);
+    acquire(data);
+    try {
+      // Idempotent: the same bytes at the same offset and version (ChunkWrites resends them too).
+      return new SentWrite(
+          threadConnections.send(
+              RpcClient.parseAddress(head.getAddress()), Methods.STORAGE_WRITE, req, data, WriteChunkReply.parser(), rpc.epoch(), timeout, true),
+          null);
+    } catch (RuntimeException e) {
+      inFlight.release();
+      return new SentWrite(null, e);
+    }
+  }
+
+  /** A write sent by this thread; {@link #reply} once, on the same thread. */
+  public final class SentWrite {
+    private final ThreadConnections.Pending<WriteChunkReply> sent;
+    private final RuntimeException sendFailure;
+
+    private SentWrite(ThreadConnections.Pending<WriteChunkReply> sent, RuntimeException sendFailure) {
+      this.sent = sent;
+      this.sendFailure = sendFailure;
+    }
+
+    /** The outcome as a completed future: the same as the event loop's, for the same recovery. */
+    public CompletableFuture<WriteChunkReply> reply() {
+      if (sent == null) {
+        return CompletableFuture.failedFuture(sendFailure);
+      }
+      try {
+        return CompletableFuture.completedFuture(sent.reply());
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      } finally {
+        inFlight.release();
+      }
+    }
+  }
+
+  private static WriteChunkRequest writeRequest(ChunkInfo chunk, Replica head, long offset, boolean sync) {
+    return WriteChunkRequest.newBuilder()
+        .setChunkId(chunk.getChunkId())
+        .setVersion(chunk.getVersion())
+        .setDevice(head.getDevice())
+        .setIncarnation(head.getIncarnation())
+        .setOffset(offset)
+        .setSync(sync)
+        .addAllDownstream(downstream(chunk))
+        .build();
   }
 
   /**

@@ -61,14 +61,101 @@ final class ThreadConnections implements AutoCloseable {
       Parser<R> parser,
       long epoch,
       Duration timeout) {
+    return send(address, method, request, data, parser, epoch, timeout, false).reply();
+  }
+
+  /**
+   * Sends without waiting; the calling thread reads the outcome with {@link Pending#reply} before
+   * its next call to {@code address}. Ownership of {@code data} passes here.
+   *
+   * @param idempotent whether the call may run twice. A connection kept from an earlier call may
+   *     have been closed by its server since (a restarted daemon), which shows only when it is
+   *     used; an idempotent call that fails that way is made once more on a new connection.
+   */
+  <R extends Message> Pending<R> send(
+      InetSocketAddress address,
+      String method,
+      Message request,
+      ByteBuf data,
+      Parser<R> parser,
+      long epoch,
+      Duration timeout,
+      boolean idempotent) {
+    ByteBuf again = idempotent ? data.retainedDuplicate() : null;
     BlockingRpcConnection c;
+    boolean reused;
     try {
       c = connectionTo(address);
+      reused = c.callsSent() > 0;
     } catch (RuntimeException e) {
       data.release();
+      if (again != null) {
+        again.release();
+      }
       throw e;
     }
-    return c.call(method, request, data, parser, epoch, timeout);
+    Pending<R> pending = new Pending<>(address, method, request, parser, epoch, timeout, reused ? again : null);
+    if (!reused && again != null) {
+      again.release();
+    }
+    try {
+      pending.sent = c.send(method, request, data, parser, epoch, timeout);
+    } catch (StrataException e) {
+      pending.sendFailure = e;
+    }
+    return pending;
+  }
+
+  /** A call sent by {@link #send}: read its outcome once, on the thread that sent it. */
+  final class Pending<R extends Message> {
+    private final InetSocketAddress address;
+    private final String method;
+    private final Message request;
+    private final Parser<R> parser;
+    private final long epoch;
+    private final Duration timeout;
+    /** The data again, for the one retry of an idempotent call on a reused connection; else null. */
+    private ByteBuf again;
+    private BlockingRpcConnection.Sent<R> sent;
+    private StrataException sendFailure;
+
+    private Pending(
+        InetSocketAddress address, String method, Message request, Parser<R> parser, long epoch, Duration timeout, ByteBuf again) {
+      this.address = address;
+      this.method = method;
+      this.request = request;
+      this.parser = parser;
+      this.epoch = epoch;
+      this.timeout = timeout;
+      this.again = again;
+    }
+
+    /** Waits for the reply body; errors as {@link BlockingRpcConnection#call}. */
+    R reply() {
+      try {
+        if (sendFailure != null) {
+          throw sendFailure;
+        }
+        return sent.reply();
+      } catch (StrataException e) {
+        if (again == null || !closedByTheServer(e)) {
+          throw e;
+        }
+        ByteBuf data = again;
+        again = null;
+        return send(address, method, request, data, parser, epoch, timeout, false).reply();
+      } finally {
+        if (again != null) {
+          again.release();
+          again = null;
+        }
+      }
+    }
+  }
+
+  /** The connection broke (its server closed it, or restarted): not an answer from the server. */
+  private static boolean closedByTheServer(StrataException e) {
+    return e.code() == StatusCode.UNAVAILABLE && e.getCause() instanceof java.io.IOException;
   }
 
   private BlockingRpcConnection connectionTo(InetSocketAddress address) {

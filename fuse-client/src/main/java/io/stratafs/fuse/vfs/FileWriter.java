@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
+import io.stratafs.fuse.client.ChunkWrites;
 import io.stratafs.fuse.client.Futures;
 import io.stratafs.protocol.meta.AttrReply;
 import io.stratafs.protocol.meta.Caller;
@@ -414,12 +415,19 @@ final class FileWriter {
             && newSize <= serverSize.get()
             && uncommittedChunks.isEmpty()
             && chunks.values().stream().allMatch(c -> c.getExternalsCount() == 0);
-    // A lone write with nothing to overlap it (no parallel commit) is sent and awaited by this
-    // thread itself: a small fsync or close skips the event loop's two wake-ups.
-    boolean alone = runs.size() == 1 && !mtimeOnly;
+    // A lone write is made by this thread on its own connection, skipping the event loop's two
+    // wake-ups (a small fsync, fdatasync or close): sent and awaited when nothing overlaps it,
+    // sent, then the parallel commit, then its reply read when an mtime commit rides along.
+    boolean alone = runs.size() == 1;
     List<CompletableFuture<ChunkInfo>> writes = new ArrayList<>();
+    ChunkWrites.Started started = null;
     for (DirtyBuffer.Run r : runs) {
-      writes.add(io.writes().write(caller, ino, chunks.get(r.chunkIndex()), r.offsetInChunk(), toByteBuf(r), sync, alone));
+      ChunkInfo chunk = chunks.get(r.chunkIndex());
+      if (alone && mtimeOnly) {
+        started = io.writes().start(caller, ino, chunk, r.offsetInChunk(), toByteBuf(r), sync);
+      } else {
+        writes.add(io.writes().write(caller, ino, chunk, r.offsetInChunk(), toByteBuf(r), sync, alone));
+      }
     }
     // The writes are on the wire: commit from this thread meanwhile (no thread hand-off).
     RuntimeException commitFailure = null;
@@ -428,6 +436,10 @@ final class FileWriter {
         commit(caller, newSize, false);
       } catch (RuntimeException e) {
         commitFailure = e;
+      } finally {
+        if (started != null) {
+          writes.add(started.finish()); // always: the reply must be read off the connection
+        }
       }
     }
     Futures.awaitAll(writes); // a failed write is the error that matters most

@@ -306,4 +306,59 @@ class ChunkWritesTest {
       assertThat(accepted).extracting(r -> r.data()).containsExactly(BYTES);
     }
   }
+
+  @Test
+  void aStartedWriteIsInFlightWhileTheThreadWorksAndFinishesWithTheSameRules() throws Exception {
+    try (HandWrittenCluster c = new HandWrittenCluster()) {
+      List<Received> head = new CopyOnWriteArrayList<>();
+      java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+      StorageHandlers recording = writes(head, List.of("s2"));
+      String a =
+          c.startStorage(
+              "s1",
+              new StorageHandlers(
+                  call -> {
+                    arrived.countDown();
+                    return recording.write().handle(call);
+                  },
+                  null,
+                  null,
+                  null));
+      c.chunk = chunk(5, replica("s1", a), replica("s2", c.deadAddress()));
+      c.connect();
+      ChunkWrites w = new ChunkWrites(c.storageClient(), c.locations, "client-host", c.recovery);
+      io.netty.buffer.ByteBuf data = Unpooled.wrappedBuffer(BYTES);
+
+      ChunkWrites.Started started = w.start(CALLER, INO, c.chunk, 11, data, true);
+      assertThat(arrived.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("sent before finish").isTrue();
+      ChunkInfo after = Futures.await(started.finish());
+
+      assertThat(head).hasSize(1);
+      assertThat(head.get(0).data()).isEqualTo(BYTES);
+      assertThat(head.get(0).request().getOffset()).isEqualTo(11);
+      assertThat(head.get(0).request().getSync()).isTrue();
+      assertThat(c.exclusions).extracting(x -> x.getStorageId()).containsExactly("s2");
+      assertThat(after.getReplicasList()).extracting(r -> r.getStorageId()).containsExactly("s1");
+      assertThat(data.refCnt()).as("the write released its buffer").isZero();
+    }
+  }
+
+  @Test
+  void aStartedWriteToAnUnreachableHeadGoesToTheNewHeadWhenFinished() throws Exception {
+    try (HandWrittenCluster c = new HandWrittenCluster()) {
+      List<Received> second = new CopyOnWriteArrayList<>();
+      String b = c.startStorage("s2", writes(second, List.of()));
+      c.chunk = chunk(1, replica("s1", c.deadAddress()), replica("s2", b));
+      c.connect();
+      ChunkWrites w = new ChunkWrites(c.storageClient(), c.locations, "client-host", c.recovery);
+      io.netty.buffer.ByteBuf data = Unpooled.wrappedBuffer(BYTES);
+
+      ChunkInfo after = Futures.await(w.start(CALLER, INO, c.chunk, 7, data, true).finish());
+
+      assertThat(c.exclusions).extracting(x -> x.getStorageId()).containsExactly("s1");
+      assertThat(second).extracting(r -> r.data()).containsExactly(BYTES);
+      assertThat(after.getReplicasList()).extracting(r -> r.getStorageId()).containsExactly("s2");
+      assertThat(data.refCnt()).as("the write released its buffer").isZero();
+    }
+  }
 }

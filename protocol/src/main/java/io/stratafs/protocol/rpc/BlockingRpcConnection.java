@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A plain blocking socket to one server, used by one thread for one call at a time: the calling
@@ -38,6 +39,8 @@ public final class BlockingRpcConnection implements AutoCloseable {
   private final OutputStream out;
   private final DataInputStream in;
   private long nextCallId;
+  /** The call sent and not yet answered, if any: at most one at a time. */
+  private Sent<?> unanswered;
 
   private BlockingRpcConnection(InetSocketAddress address, int maxFrameBytes, Socket socket) throws IOException {
     this.address = address;
@@ -70,6 +73,11 @@ public final class BlockingRpcConnection implements AutoCloseable {
     return address;
   }
 
+  /** Calls sent on this connection so far. */
+  public long callsSent() {
+    return nextCallId;
+  }
+
   public boolean isOpen() {
     return !socket.isClosed();
   }
@@ -90,9 +98,24 @@ public final class BlockingRpcConnection implements AutoCloseable {
    */
   public <Resp extends Message> Resp call(
       String method, Message request, ByteBuf data, Parser<Resp> replyParser, long epoch, Duration timeout) {
+    return send(method, request, data, replyParser, epoch, timeout).reply();
+  }
+
+  /**
+   * Sends the call and returns without waiting: the caller may make a call on another connection
+   * meanwhile, then reads this reply with {@link Sent#reply} (on this thread, before the next call
+   * on this connection). Errors as {@link #call}; ownership of {@code data} passes here.
+   */
+  public <Resp extends Message> Sent<Resp> send(
+      String method, Message request, ByteBuf data, Parser<Resp> replyParser, long epoch, Duration timeout) {
     if (!isOpen()) {
       data.release();
       throw new StrataException(StatusCode.UNAVAILABLE, "connection to " + address + " is closed");
+    }
+    if (unanswered != null) {
+      data.release();
+      close(); // its reply would be read as this call's
+      throw new IllegalStateException("a call to " + address + " was sent while " + unanswered.method + " is unanswered");
     }
     long callId = ++nextCallId;
     long timeoutMillis = Math.max(1, timeout.toMillis());
@@ -107,14 +130,6 @@ public final class BlockingRpcConnection implements AutoCloseable {
     try {
       frame.readBytes(out, frame.readableBytes());
       out.flush();
-      socket.setSoTimeout((int) Math.min(timeoutMillis, Integer.MAX_VALUE));
-      return readReply(method, callId, replyParser, timeoutMillis);
-    } catch (SocketTimeoutException e) {
-      close();
-      throw new StrataException(
-          StatusCode.TIMED_OUT,
-          method + " to " + address + " timed out after " + timeoutMillis
-              + " ms; the server may be overloaded or unreachable, retry or raise the timeout", e);
     } catch (IOException e) {
       close();
       throw new StrataException(
@@ -124,9 +139,58 @@ public final class BlockingRpcConnection implements AutoCloseable {
     } finally {
       frame.release();
     }
+    Sent<Resp> sent = new Sent<>(method, callId, replyParser, timeoutMillis);
+    unanswered = sent;
+    return sent;
   }
 
-  private <Resp extends Message> Resp readReply(String method, long callId, Parser<Resp> replyParser, long timeoutMillis)
+  /** A call sent on this connection whose reply has not been read yet. */
+  public final class Sent<Resp extends Message> {
+    private final String method;
+    private final long callId;
+    private final Parser<Resp> replyParser;
+    private final long timeoutMillis;
+    private final long deadlineNanos;
+
+    private Sent(String method, long callId, Parser<Resp> replyParser, long timeoutMillis) {
+      this.method = method;
+      this.callId = callId;
+      this.replyParser = replyParser;
+      this.timeoutMillis = timeoutMillis;
+      this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    }
+
+    /**
+     * Waits until the call's deadline (counted from its send) for the reply body. A server error is
+     * thrown as its StrataException; a broken connection is UNAVAILABLE ("may or may not have
+     * run", as with {@link RpcClient}) and a late reply TIMED_OUT, both closing the connection.
+     */
+    public Resp reply() {
+      if (unanswered != this) {
+        throw new IllegalStateException("the reply to " + method + " #" + callId + " was read already");
+      }
+      unanswered = null;
+      long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+      try {
+        socket.setSoTimeout((int) Math.min(leftMillis, Integer.MAX_VALUE));
+        return readReply(method, callId, replyParser);
+      } catch (SocketTimeoutException e) {
+        close();
+        throw new StrataException(
+            StatusCode.TIMED_OUT,
+            method + " to " + address + " timed out after " + timeoutMillis
+                + " ms; the server may be overloaded or unreachable, retry or raise the timeout", e);
+      } catch (IOException e) {
+        close();
+        throw new StrataException(
+            StatusCode.UNAVAILABLE,
+            "connection to " + address + " failed during " + method + " (" + e
+                + "); the call may or may not have run", e);
+      }
+    }
+  }
+
+  private <Resp extends Message> Resp readReply(String method, long callId, Parser<Resp> replyParser)
       throws IOException {
     long frameLength = Integer.toUnsignedLong(in.readInt());
     if (frameLength > maxFrameBytes) {

@@ -78,6 +78,33 @@ class BlockingRpcConnectionTest {
   }
 
   @Test
+  void aSentCallWaitsWhileTheThreadCallsElsewhereThenGivesItsReply() {
+    try (BlockingRpcConnection other = BlockingRpcConnection.open(address(server), RpcServer.DEFAULT_MAX_FRAME_BYTES)) {
+      BlockingRpcConnection.Sent<WriteChunkReply> sent =
+          connection.send(TestService.ECHO, WriteChunkRequest.newBuilder().setChunkId(8).build(),
+              io.netty.buffer.Unpooled.wrappedBuffer(new byte[5]), WriteChunkReply.parser(), 0, TIMEOUT);
+
+      assertThat(other.call(TestService.EPOCH, Empty.getDefaultInstance(), StorageReply.parser(), 9, TIMEOUT).getChunkLength())
+          .isEqualTo(9);
+      assertThat(sent.reply().getChunkLength()).isEqualTo(13);
+      assertThatThrownBy(sent::reply).isInstanceOf(IllegalStateException.class).hasMessageContaining("read already");
+      assertThat(connection.isOpen()).isTrue();
+    }
+  }
+
+  @Test
+  void aCallSentBeforeTheLastReplyWasReadIsRefusedAndEndsTheConnection() {
+    connection.send(TestService.ECHO, WriteChunkRequest.getDefaultInstance(), io.netty.buffer.Unpooled.EMPTY_BUFFER, WriteChunkReply.parser(), 0, TIMEOUT);
+    io.netty.buffer.ByteBuf data = io.netty.buffer.Unpooled.wrappedBuffer(new byte[3]);
+
+    assertThatThrownBy(() -> connection.send(TestService.ECHO, WriteChunkRequest.getDefaultInstance(), data, WriteChunkReply.parser(), 0, TIMEOUT))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("unanswered");
+    assertThat(data.refCnt()).isZero();
+    assertThat(connection.isOpen()).as("the unread reply would answer the next call").isFalse();
+  }
+
+  @Test
   void theEpochTravelsInTheHeader() {
     StorageReply reply = connection.call(TestService.EPOCH, Empty.getDefaultInstance(), StorageReply.parser(), 42, TIMEOUT);
     assertThat(reply.getChunkLength()).isEqualTo(42);
