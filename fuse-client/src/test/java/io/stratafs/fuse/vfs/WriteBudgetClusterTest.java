@@ -264,4 +264,41 @@ class WriteBudgetClusterTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * A small fsync or fdatasync writes on its thread's own connection to the daemon, kept between
+   * calls (ADR 022). After the daemon restarts, that connection is dead: with one replica, a write
+   * failing on it would be EIO (its last copy cannot be excluded), so every sync here succeeding
+   * shows the write was made again on a new connection.
+   */
+  @Test
+  void syncsOnAThreadsKeptConnectionSurviveTheDaemonsRestart(@TempDir Path tmp) throws Exception {
+    try (Cluster cluster = new Cluster(tmp);
+        StrataVfs vfs = cluster.connect(64 << 10, 256 << 10, Duration.ofSeconds(5))) {
+      Vfs.Created f = vfs.create(CTX, 1, name("db"), 0100644, 022, 2);
+      long ino = f.attr().getIno();
+      byte[] expected = new byte[24 << 10];
+      new Random(5).nextBytes(expected);
+      vfs.write(CTX, ino, f.fh(), 0, ByteBuffer.wrap(expected, 0, 16 << 10), 0);
+      vfs.fsync(CTX, ino, f.fh(), false);
+      int port = cluster.storage.address().getPort();
+
+      // an overwrite + fsync (data and mtime commit in flight together), an overwrite +
+      // fdatasync, an append + fsync: each after a restart of the daemon
+      long[][] steps = {{0, 4096, 0}, {8192, 4096, 1}, {16 << 10, 8 << 10, 0}};
+      for (long[] step : steps) {
+        cluster.stopStorage();
+        cluster.restartStorage(port);
+        VfsClusters.awaitRegistered(cluster.zk.getConnectString(), FS);
+        vfs.write(CTX, ino, f.fh(), step[0], ByteBuffer.wrap(expected, (int) step[0], (int) step[1]), 0);
+        vfs.fsync(CTX, ino, f.fh(), step[2] == 1);
+      }
+
+      vfs.release(CTX, ino, f.fh(), 2);
+      long reader = vfs.open(CTX, ino, 0);
+      ByteBuffer back = ByteBuffer.allocate(expected.length);
+      assertThat(vfs.read(CTX, ino, reader, 0, back)).isEqualTo(expected.length);
+      assertThat(back.array()).isEqualTo(expected);
+      vfs.release(CTX, ino, reader, 0);
+    }
+  }
 }
