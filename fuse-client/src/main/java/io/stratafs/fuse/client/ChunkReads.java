@@ -67,8 +67,18 @@ public final class ChunkReads {
    * into {@code dst} from its position (not moved); completes with the bytes the chunk had there.
    */
   public CompletableFuture<Integer> read(LongFunction<Caller> caller, long ino, ChunkInfo chunk, long offset, ByteBuffer dst) {
+    return read(caller, ino, chunk, offset, dst, false);
+  }
+
+  /**
+   * Like {@link #read(LongFunction, long, ChunkInfo, long, ByteBuffer)}; with {@code
+   * onCallerThread} the first replica is read by the calling platform thread on its own
+   * connection (for a caller that waits for this read alone). Fallbacks are the same either way.
+   */
+  public CompletableFuture<Integer> read(
+      LongFunction<Caller> caller, long ino, ChunkInfo chunk, long offset, ByteBuffer dst, boolean onCallerThread) {
     int wanted = dst.remaining();
-    return readOnce(caller, ino, chunk, offset, dst)
+    return readOnce(caller, ino, chunk, offset, dst, onCallerThread)
         .thenCompose(
             n -> n >= wanted
                 ? CompletableFuture.completedFuture(n)
@@ -93,15 +103,16 @@ public final class ChunkReads {
     }
     log.info("short read of chunk {} of inode {} on a stale view (version {} -> {}): reading again",
         used.getChunkId(), ino, used.getVersion(), now.getVersion());
-    return Futures.await(readOnce(caller, ino, now, offset, dst));
+    return Futures.await(readOnce(caller, ino, now, offset, dst, false));
   }
 
-  private CompletableFuture<Integer> readOnce(LongFunction<Caller> caller, long ino, ChunkInfo chunk, long offset, ByteBuffer dst) {
+  private CompletableFuture<Integer> readOnce(
+      LongFunction<Caller> caller, long ino, ChunkInfo chunk, long offset, ByteBuffer dst, boolean onCallerThread) {
     List<Source> sources = sources(chunk);
     if (sources.isEmpty()) {
       return CompletableFuture.failedFuture(unreadable(ino, chunk, "it has no local replica and no current external copy"));
     }
-    return readFrom(caller, ino, chunk, sources, 0, offset, dst);
+    return readFrom(caller, ino, chunk, sources, 0, offset, dst, onCallerThread);
   }
 
   private List<Source> sources(ChunkInfo chunk) {
@@ -122,7 +133,14 @@ public final class ChunkReads {
   }
 
   private CompletableFuture<Integer> readFrom(
-      LongFunction<Caller> caller, long ino, ChunkInfo chunk, List<Source> sources, int i, long offset, ByteBuffer dst) {
+      LongFunction<Caller> caller,
+      long ino,
+      ChunkInfo chunk,
+      List<Source> sources,
+      int i,
+      long offset,
+      ByteBuffer dst,
+      boolean onCallerThread) {
     Source s = sources.get(i);
     // Only the first attempt waits for an in-flight permit: fallbacks start on event-loop threads.
     boolean first = i == 0;
@@ -136,7 +154,7 @@ public final class ChunkReads {
     try {
       attempt =
           s.replica() != null
-              ? storage.read(chunk, s.replica(), offset, dst, first)
+              ? storage.read(chunk, s.replica(), offset, dst, first, first && onCallerThread)
               : storage.readExternal(s.address(), chunk, s.external(), offset, dst, first);
     } catch (RuntimeException e) {
       attempt = CompletableFuture.failedFuture(e);
@@ -160,7 +178,7 @@ public final class ChunkReads {
                     unreadable(ino, chunk, "all " + sources.size() + " sources failed; last: " + s.describe() + ": " + cause));
               }
               log.warn("reading chunk {} from {} failed ({}); trying the next source", chunk.getChunkId(), s.describe(), cause);
-              return readFrom(caller, ino, chunk, sources, i + 1, offset, dst);
+              return readFrom(caller, ino, chunk, sources, i + 1, offset, dst, false);
             })
         .thenCompose(f -> f);
   }

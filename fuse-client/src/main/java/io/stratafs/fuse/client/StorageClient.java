@@ -191,6 +191,17 @@ public final class StorageClient implements AutoCloseable {
    *     which must never block waiting for one (they are rare, so the bound barely moves)
    */
   public CompletableFuture<Integer> read(ChunkInfo chunk, Replica replica, long offset, ByteBuffer dst, boolean holdPermit) {
+    return read(chunk, replica, offset, dst, holdPermit, false);
+  }
+
+  /**
+   * Like {@link #read(ChunkInfo, Replica, long, ByteBuffer, boolean)}; with {@code onCallerThread}
+   * a platform thread reads on its own connection to the replica's daemon and gets a completed
+   * future (for a caller that waits for this read alone). A read may run twice, so a kept
+   * connection its daemon closed is retried once on a new one.
+   */
+  public CompletableFuture<Integer> read(
+      ChunkInfo chunk, Replica replica, long offset, ByteBuffer dst, boolean holdPermit, boolean onCallerThread) {
     ReadChunkRequest req =
         ReadChunkRequest.newBuilder()
             .setChunkId(chunk.getChunkId())
@@ -199,6 +210,25 @@ public final class StorageClient implements AutoCloseable {
             .setOffset(offset)
             .setLength(dst.remaining())
             .build();
+    if (onCallerThread && ThreadConnections.suitsCurrentThread()) {
+      if (holdPermit) {
+        acquire(null);
+      }
+      try {
+        ThreadConnections.Pending<ReadChunkReply> read =
+            threadConnections.send(
+                RpcClient.parseAddress(replica.getAddress()), Methods.STORAGE_READ, req, Unpooled.EMPTY_BUFFER,
+                ReadChunkReply.parser(), rpc.epoch(), timeout, true);
+        read.reply(dst);
+        return CompletableFuture.completedFuture(read.dataBytes());
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      } finally {
+        if (holdPermit) {
+          inFlight.release();
+        }
+      }
+    }
     return maybeBounded(
         holdPermit,
         () ->

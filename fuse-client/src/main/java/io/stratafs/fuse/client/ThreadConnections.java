@@ -9,6 +9,7 @@ import io.stratafs.common.StrataException;
 import io.stratafs.protocol.rpc.BlockingRpcConnection;
 import io.stratafs.protocol.rpc.RpcServer;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -118,6 +119,7 @@ final class ThreadConnections implements AutoCloseable {
     private ByteBuf again;
     private BlockingRpcConnection.Sent<R> sent;
     private StrataException sendFailure;
+    private int dataBytes;
 
     private Pending(
         InetSocketAddress address, String method, Message request, Parser<R> parser, long epoch, Duration timeout, ByteBuf again) {
@@ -132,24 +134,41 @@ final class ThreadConnections implements AutoCloseable {
 
     /** Waits for the reply body; errors as {@link BlockingRpcConnection#call}. */
     R reply() {
+      return reply(null);
+    }
+
+    /**
+     * Like {@link #reply()}, copying the reply's bulk data into {@code dataInto} (from its
+     * position, which does not move); {@link #dataBytes} counts it.
+     */
+    R reply(ByteBuffer dataInto) {
       try {
         if (sendFailure != null) {
           throw sendFailure;
         }
-        return sent.reply();
+        R body = sent.reply(dataInto);
+        dataBytes = sent.dataBytes();
+        return body;
       } catch (StrataException e) {
         if (again == null || !closedByTheServer(e)) {
           throw e;
         }
         ByteBuf data = again;
         again = null;
-        return send(address, method, request, data, parser, epoch, timeout, false).reply();
+        Pending<R> retry = send(address, method, request, data, parser, epoch, timeout, false);
+        R body = retry.reply(dataInto);
+        dataBytes = retry.dataBytes;
+        return body;
       } finally {
         if (again != null) {
           again.release();
           again = null;
         }
       }
+    }
+
+    int dataBytes() {
+      return dataBytes;
     }
   }
 

@@ -38,19 +38,24 @@ final class FileReader {
     ByteBuffer range = dst.duplicate();
     range.limit(range.position() + length);
     List<DirtyBuffer.Extent> buffered = file.writer.snapshot(offset, length);
-    List<CompletableFuture<Void>> reads = new ArrayList<>();
+    List<ChunkRanges.Slice> slices = new ArrayList<>();
     for (ChunkRanges.Slice s : ChunkRanges.split(offset, length, io.chunkSize())) {
+      if (!DirtyBuffer.covers(buffered, s.fileOffset(), s.fileOffset() + s.length())) {
+        slices.add(s); // else every byte of this slice is still buffered: no need to ask storage
+      }
+    }
+    // One slice (nearly every read) is read by this thread itself, not through the event loop.
+    boolean alone = slices.size() == 1;
+    List<CompletableFuture<Void>> reads = new ArrayList<>();
+    for (ChunkRanges.Slice s : slices) {
       ByteBuffer part = range.duplicate();
       part.position(range.position() + (int) (s.fileOffset() - offset));
       part.limit(part.position() + s.length());
-      if (DirtyBuffer.covers(buffered, s.fileOffset(), s.fileOffset() + s.length())) {
-        continue; // every byte of this slice is still buffered: no need to ask storage
-      }
       ChunkInfo chunk = io.chunks().lookup(caller, file.ino, s.index());
       if (chunk == null) {
         zero(part, 0);
       } else {
-        reads.add(io.reads().read(caller, file.ino, chunk, s.offsetInChunk(), part).thenAccept(n -> zero(part, n)));
+        reads.add(io.reads().read(caller, file.ino, chunk, s.offsetInChunk(), part, alone).thenAccept(n -> zero(part, n)));
       }
     }
     Futures.awaitAll(reads);

@@ -63,6 +63,35 @@ class ChunkReadsTest {
     return new String(dst.array(), 0, n, StandardCharsets.UTF_8);
   }
 
+  /** The same read made by the test's (platform) thread on its own connection. */
+  private static String readOnThisThread(ChunkReads r, ChunkInfo chunk, ByteBuffer dst) {
+    java.util.concurrent.CompletableFuture<Integer> read = r.read(CALLER, INO, chunk, 0, dst, true);
+    int n = Futures.await(read);
+    return new String(dst.array(), dst.arrayOffset() + dst.position(), n, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aReadOnTheCallersThreadLandsAtTheBuffersPositionAndFallsBackLikeAnyOther() throws Exception {
+    try (HandWrittenCluster c = new HandWrittenCluster()) {
+      Replica bad = replica("s1", c.startStorage("s1", corrupt()));
+      Replica good = replica("s2", c.startStorage("s2", serving(BYTES)));
+      c.chunk = ChunkInfo.newBuilder().setChunkId(99).setVersion(3).addReplicas(good).build();
+      c.connect();
+      ChunkReads reads = reads(c, "client-host");
+      ByteBuffer dst = ByteBuffer.allocate(BYTES.length + 4).position(4);
+
+      assertThat(readOnThisThread(reads, c.chunk, dst)).isEqualTo(new String(BYTES, StandardCharsets.UTF_8));
+      assertThat(dst.position()).as("not moved").isEqualTo(4);
+      assertThat(dst.array()[3]).as("nothing before the position").isZero();
+
+      ChunkInfo withBadFirst = c.chunk.toBuilder().clearReplicas().addReplicas(bad).addReplicas(good).build();
+      assertThat(readOnThisThread(reads, withBadFirst, ByteBuffer.allocate(BYTES.length)))
+          .isEqualTo(new String(BYTES, StandardCharsets.UTF_8));
+      await().atMost(Duration.ofSeconds(10)).until(() -> !c.exclusions.isEmpty());
+      assertThat(c.exclusions.get(0).getStorageId()).isEqualTo("s1");
+    }
+  }
+
   @Test
   void aShortReadOnAStaleViewIsRepeatedOnTheCurrentOneNeverZeroFilled() throws Exception {
     try (HandWrittenCluster c = new HandWrittenCluster()) {

@@ -15,6 +15,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -25,9 +26,8 @@ import java.util.concurrent.TimeUnit;
  * thread writes the request frame itself and sleeps in read(2) until the reply, so the kernel wakes
  * it directly. Through {@link RpcClient} the same call costs three wake-ups (the event loop for
  * the write, the event loop for the reply, then the caller), which on a small VM is most of a
- * metadata call. Same frames as {@link RpcClient}. A request may carry bulk data (a chunk write);
- * a reply's bulk data is not returned, so calls whose replies carry data (reads) stay on {@link
- * RpcClient}. After any error the connection is closed (a stream cut mid-frame cannot be
+ * metadata call. Same frames as {@link RpcClient}. A request may carry bulk data (a chunk write),
+ * and a reply's bulk data is copied into the caller's buffer (a chunk read). After any error the connection is closed (a stream cut mid-frame cannot be
  * resynchronised); the owner opens a new one. Not thread-safe: confine it to its thread.
  */
 public final class BlockingRpcConnection implements AutoCloseable {
@@ -144,13 +144,14 @@ public final class BlockingRpcConnection implements AutoCloseable {
     return sent;
   }
 
-  /** A call sent on this connection whose reply has not been read yet. */
+  /** A call sent on this connection, answered once its reply has been read. */
   public final class Sent<Resp extends Message> {
     private final String method;
     private final long callId;
     private final Parser<Resp> replyParser;
     private final long timeoutMillis;
     private final long deadlineNanos;
+    private int dataBytes;
 
     private Sent(String method, long callId, Parser<Resp> replyParser, long timeoutMillis) {
       this.method = method;
@@ -160,12 +161,25 @@ public final class BlockingRpcConnection implements AutoCloseable {
       this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
+    /** How many bytes of the reply's data {@link #reply(ByteBuffer)} copied. */
+    public int dataBytes() {
+      return dataBytes;
+    }
+
     /**
      * Waits until the call's deadline (counted from its send) for the reply body. A server error is
      * thrown as its StrataException; a broken connection is UNAVAILABLE ("may or may not have
      * run", as with {@link RpcClient}) and a late reply TIMED_OUT, both closing the connection.
      */
     public Resp reply() {
+      return reply(null);
+    }
+
+    /**
+     * Like {@link #reply()}; the reply's bulk data, as much as fits, is copied into {@code dataInto}
+     * from its position (which does not move) and counted by {@link #dataBytes}.
+     */
+    public Resp reply(ByteBuffer dataInto) {
       if (unanswered != this) {
         throw new IllegalStateException("the reply to " + method + " #" + callId + " was read already");
       }
@@ -173,7 +187,7 @@ public final class BlockingRpcConnection implements AutoCloseable {
       long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
       try {
         socket.setSoTimeout((int) Math.min(leftMillis, Integer.MAX_VALUE));
-        return readReply(method, callId, replyParser);
+        return readReply(this, dataInto);
       } catch (SocketTimeoutException e) {
         close();
         throw new StrataException(
@@ -190,8 +204,10 @@ public final class BlockingRpcConnection implements AutoCloseable {
     }
   }
 
-  private <Resp extends Message> Resp readReply(String method, long callId, Parser<Resp> replyParser)
-      throws IOException {
+  private <Resp extends Message> Resp readReply(Sent<Resp> sent, ByteBuffer dataInto) throws IOException {
+    String method = sent.method;
+    long callId = sent.callId;
+    Parser<Resp> replyParser = sent.replyParser;
     long frameLength = Integer.toUnsignedLong(in.readInt());
     if (frameLength > maxFrameBytes) {
       close();
@@ -222,7 +238,14 @@ public final class BlockingRpcConnection implements AutoCloseable {
       throw new StrataException(StatusCode.fromWire(header.getStatus()), header.getMessage());
     }
     try {
-      return replyParser.parseFrom(reply.body().nioBuffer());
+      Resp body = replyParser.parseFrom(reply.body().nioBuffer());
+      if (dataInto != null) {
+        ByteBuf data = reply.data();
+        int n = Math.min(data.readableBytes(), dataInto.remaining());
+        data.getBytes(data.readerIndex(), dataInto.duplicate().limit(dataInto.position() + n));
+        sent.dataBytes = n;
+      }
+      return body;
     } catch (InvalidProtocolBufferException e) {
       throw new StrataException(
           StatusCode.PROTOCOL_ERROR,

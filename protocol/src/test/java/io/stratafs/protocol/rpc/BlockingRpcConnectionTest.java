@@ -68,6 +68,21 @@ class BlockingRpcConnectionTest {
   }
 
   @Test
+  void aReplysDataIsCopiedFromTheBuffersPositionAsFarAsItFits() {
+    byte[] bytes = "echoed back".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.nio.ByteBuffer dst = java.nio.ByteBuffer.allocate(8).position(2);
+
+    BlockingRpcConnection.Sent<WriteChunkReply> sent =
+        connection.send(TestService.ECHO, WriteChunkRequest.getDefaultInstance(), io.netty.buffer.Unpooled.wrappedBuffer(bytes),
+            WriteChunkReply.parser(), 0, TIMEOUT);
+
+    assertThat(sent.reply(dst).getChunkLength()).isEqualTo(bytes.length);
+    assertThat(sent.dataBytes()).isEqualTo(6);
+    assertThat(dst.position()).isEqualTo(2);
+    assertThat(new String(dst.array(), 2, 6, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("echoed");
+  }
+
+  @Test
   void dataForAClosedConnectionIsReleasedWithTheRefusal() {
     connection.close();
     io.netty.buffer.ByteBuf data = io.netty.buffer.Unpooled.wrappedBuffer(new byte[10]);
