@@ -71,13 +71,7 @@ public final class StorageClient implements AutoCloseable {
     if (onCallerThread && ThreadConnections.suitsCurrentThread()) {
       return sendWrite(chunk, offset, data, sync).reply();
     }
-    Replica head;
-    try {
-      head = head(chunk);
-    } catch (StrataException e) {
-      data.release();
-      throw e;
-    }
+    Replica head = headOrRelease(chunk, data);
     WriteChunkRequest req = writeRequest(chunk, head, offset, sync);
     acquire(data);
     return bounded(
@@ -97,13 +91,7 @@ public final class StorageClient implements AutoCloseable {
       data.release();
       throw new IllegalStateException("sendWrite needs a platform thread");
     }
-    Replica head;
-    try {
-      head = head(chunk);
-    } catch (StrataException e) {
-      data.release();
-      throw e;
-    }
+    Replica head = headOrRelease(chunk, data);
     WriteChunkRequest req = writeRequest(chunk, head, offset, sync);
     acquire(data);
     try {
@@ -333,6 +321,16 @@ public final class StorageClient implements AutoCloseable {
   @Override
   public void close() {
     threadConnections.close();
+  }
+
+  /** {@link #head}, releasing {@code data} (whose ownership the caller passed) if there is none. */
+  private static Replica headOrRelease(ChunkInfo chunk, ByteBuf data) {
+    try {
+      return head(chunk);
+    } catch (StrataException e) {
+      data.release();
+      throw e;
+    }
   }
 
   private static Replica head(ChunkInfo chunk) {

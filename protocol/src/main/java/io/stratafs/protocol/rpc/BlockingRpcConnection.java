@@ -131,11 +131,7 @@ public final class BlockingRpcConnection implements AutoCloseable {
       frame.readBytes(out, frame.readableBytes());
       out.flush();
     } catch (IOException e) {
-      close();
-      throw new StrataException(
-          StatusCode.UNAVAILABLE,
-          "connection to " + address + " failed during " + method + " (" + e
-              + "); the call may or may not have run", e);
+      throw broken(method, e);
     } finally {
       frame.release();
     }
@@ -195,11 +191,7 @@ public final class BlockingRpcConnection implements AutoCloseable {
             method + " to " + address + " timed out after " + timeoutMillis
                 + " ms; the server may be overloaded or unreachable, retry or raise the timeout", e);
       } catch (IOException e) {
-        close();
-        throw new StrataException(
-            StatusCode.UNAVAILABLE,
-            "connection to " + address + " failed during " + method + " (" + e
-                + "); the call may or may not have run", e);
+        throw broken(method, e);
       }
     }
   }
@@ -252,6 +244,14 @@ public final class BlockingRpcConnection implements AutoCloseable {
           "reply of " + method + " from " + address + " does not parse: " + e.getMessage()
               + "; client and server versions may not match", e);
     }
+  }
+
+  /** Closes this connection after an I/O error: "may or may not have run", as with {@link RpcClient}. */
+  private StrataException broken(String method, IOException e) {
+    close();
+    return new StrataException(
+        StatusCode.UNAVAILABLE,
+        "connection to " + address + " failed during " + method + " (" + e + "); the call may or may not have run", e);
   }
 
   @Override
