@@ -138,8 +138,10 @@ class GroupCommitJournalTest {
   void aRefusalRestingOnAnUncommittedGroupIsAnsweredWithTheCommitFailure() {
     try (FailingWrites store = new FailingWrites();
         GroupCommitJournal journal = new GroupCommitJournal("t", store)) {
+      CountDownLatch running = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       CompletableFuture<Object> blocker = journal.submitAsync(Mutation.unsynced(tx -> {
+        running.countDown();
         try {
           release.await();
         } catch (InterruptedException e) {
@@ -147,6 +149,10 @@ class GroupCommitJournalTest {
         }
         return null;
       }));
+      // The writer holds the blocker's group (its queue already drained) while both creates
+      // queue up, so they form the next group together; otherwise the refusal could land in a
+      // later group of its own and see no x at all.
+      await(running);
       // One group: the create, then a create of the same name refused because of it.
       CompletableFuture<String> create = journal.submitAsync(tx -> {
         tx.put(Cf.DENTRIES, b("x"), b("1"));
@@ -178,5 +184,14 @@ class GroupCommitJournalTest {
     assertThatThrownBy(() -> journal.submit(tx -> null))
         .isInstanceOf(StrataException.class)
         .satisfies(e -> assertThat(((StrataException) e).code()).isEqualTo(StatusCode.UNAVAILABLE));
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the writer took the blocker").isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 }
