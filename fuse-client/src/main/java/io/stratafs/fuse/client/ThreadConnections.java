@@ -102,7 +102,10 @@ final class ThreadConnections implements AutoCloseable {
     try {
       pending.sent = c.send(method, request, data, parser, epoch, timeout);
     } catch (StrataException e) {
-      pending.sendFailure = e;
+      pending.sendFailure = e; // the outcome, read by reply(), which may retry it
+    } catch (RuntimeException e) {
+      pending.releaseRetryData();
+      throw e;
     }
     return pending;
   }
@@ -160,10 +163,14 @@ final class ThreadConnections implements AutoCloseable {
         dataBytes = retry.dataBytes;
         return body;
       } finally {
-        if (again != null) {
-          again.release();
-          again = null;
-        }
+        releaseRetryData();
+      }
+    }
+
+    private void releaseRetryData() {
+      if (again != null) {
+        again.release();
+        again = null;
       }
     }
 
