@@ -6,6 +6,7 @@ import io.stratafs.common.StrataException;
 import io.stratafs.protocol.meta.Caller;
 import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.Replica;
+import io.stratafs.protocol.storage.WriteChunkReply;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -93,7 +94,7 @@ public final class ChunkWrites {
       CompletableFuture<ChunkInfo> done = write(caller, ino, chunk, offset, data, sync, false);
       return () -> done;
     }
-    StorageClient.SentWrite sent;
+    StorageClient.SentCall<WriteChunkReply> sent;
     try {
       sent = storage.sendWrite(chunk, offset, data.retainedDuplicate(), sync);
     } catch (RuntimeException e) {

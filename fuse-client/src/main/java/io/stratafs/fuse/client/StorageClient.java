@@ -1,5 +1,7 @@
 package io.stratafs.fuse.client;
 
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.stratafs.common.StatusCode;
@@ -84,50 +86,68 @@ public final class StorageClient implements AutoCloseable {
   /**
    * Sends the write on the calling platform thread's own connection to the head and returns
    * without waiting, so the thread can make another call (a commit) while both are in flight; it
-   * must then read the outcome with {@link SentWrite#reply}. A send that fails is that outcome.
+   * must then read the outcome with {@link SentCall#reply}. A send that fails is that outcome.
    */
-  public SentWrite sendWrite(ChunkInfo chunk, long offset, ByteBuf data, boolean sync) {
+  SentCall<WriteChunkReply> sendWrite(ChunkInfo chunk, long offset, ByteBuf data, boolean sync) {
+    Replica head = headOrRelease(chunk, data);
+    // Idempotent: the same bytes at the same offset and version (ChunkWrites resends them too).
+    return sendOnThisThread(head.getAddress(), Methods.STORAGE_WRITE, writeRequest(chunk, head, offset, sync), data, WriteChunkReply.parser(), true);
+  }
+
+  /** Sends on this platform thread's own connection (idempotent calls only), holding a permit if asked. */
+  private <R extends Message> SentCall<R> sendOnThisThread(
+      String address, String method, Message request, ByteBuf data, Parser<R> parser, boolean holdPermit) {
     if (!ThreadConnections.suitsCurrentThread()) {
       data.release();
-      throw new IllegalStateException("sendWrite needs a platform thread");
+      throw new IllegalStateException(method + " on the caller's thread needs a platform thread");
     }
-    Replica head = headOrRelease(chunk, data);
-    WriteChunkRequest req = writeRequest(chunk, head, offset, sync);
-    acquire(data);
+    if (holdPermit) {
+      acquire(data);
+    }
     try {
-      // Idempotent: the same bytes at the same offset and version (ChunkWrites resends them too).
-      return new SentWrite(
-          threadConnections.send(
-              RpcClient.parseAddress(head.getAddress()), Methods.STORAGE_WRITE, req, data, WriteChunkReply.parser(), rpc.epoch(), timeout, true),
-          null);
+      return new SentCall<>(
+          threadConnections.send(RpcClient.parseAddress(address), method, request, data, parser, rpc.epoch(), timeout, true),
+          holdPermit);
     } catch (RuntimeException e) {
-      inFlight.release();
-      return new SentWrite(null, e);
+      if (holdPermit) {
+        inFlight.release();
+      }
+      throw e;
     }
   }
 
-  /** A write sent by this thread; {@link #reply} once, on the same thread. */
-  public final class SentWrite {
-    private final ThreadConnections.Pending<WriteChunkReply> sent;
-    private final RuntimeException sendFailure;
+  /**
+   * A call this thread sent on its own connection; read it once, on the same thread. Its outcome
+   * is a completed future: the same as the event loop's, for the same recovery.
+   */
+  final class SentCall<R extends Message> {
+    private final ThreadConnections.Pending<R> pending;
+    private final boolean holdsPermit;
 
-    private SentWrite(ThreadConnections.Pending<WriteChunkReply> sent, RuntimeException sendFailure) {
-      this.sent = sent;
-      this.sendFailure = sendFailure;
+    private SentCall(ThreadConnections.Pending<R> pending, boolean holdsPermit) {
+      this.pending = pending;
+      this.holdsPermit = holdsPermit;
     }
 
-    /** The outcome as a completed future: the same as the event loop's, for the same recovery. */
-    public CompletableFuture<WriteChunkReply> reply() {
-      if (sent == null) {
-        return CompletableFuture.failedFuture(sendFailure);
-      }
+    CompletableFuture<R> reply() {
+      return reply(null);
+    }
+
+    /** With the reply's bulk data copied into {@code dataInto} (see {@link #dataBytes}). */
+    CompletableFuture<R> reply(ByteBuffer dataInto) {
       try {
-        return CompletableFuture.completedFuture(sent.reply());
+        return CompletableFuture.completedFuture(pending.reply(dataInto));
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       } finally {
-        inFlight.release();
+        if (holdsPermit) {
+          inFlight.release();
+        }
       }
+    }
+
+    int dataBytes() {
+      return pending.dataBytes();
     }
   }
 
@@ -199,23 +219,9 @@ public final class StorageClient implements AutoCloseable {
             .setLength(dst.remaining())
             .build();
     if (onCallerThread && ThreadConnections.suitsCurrentThread()) {
-      if (holdPermit) {
-        acquire(null);
-      }
-      try {
-        ThreadConnections.Pending<ReadChunkReply> read =
-            threadConnections.send(
-                RpcClient.parseAddress(replica.getAddress()), Methods.STORAGE_READ, req, Unpooled.EMPTY_BUFFER,
-                ReadChunkReply.parser(), rpc.epoch(), timeout, true);
-        read.reply(dst);
-        return CompletableFuture.completedFuture(read.dataBytes());
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      } finally {
-        if (holdPermit) {
-          inFlight.release();
-        }
-      }
+      SentCall<ReadChunkReply> read =
+          sendOnThisThread(replica.getAddress(), Methods.STORAGE_READ, req, Unpooled.EMPTY_BUFFER, ReadChunkReply.parser(), holdPermit);
+      return read.reply(dst).thenApply(r -> read.dataBytes());
     }
     return maybeBounded(
         holdPermit,

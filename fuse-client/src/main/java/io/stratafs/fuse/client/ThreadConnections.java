@@ -67,7 +67,8 @@ final class ThreadConnections implements AutoCloseable {
 
   /**
    * Sends without waiting; the calling thread reads the outcome with {@link Pending#reply} before
-   * its next call to {@code address}. Ownership of {@code data} passes here.
+   * its next call to {@code address}: a failure to connect or send is that outcome too. Ownership
+   * of {@code data} passes here.
    *
    * @param idempotent whether the call may run twice. A connection kept from an earlier call may
    *     have been closed by its server since (a restarted daemon), which shows only when it is
@@ -82,22 +83,20 @@ final class ThreadConnections implements AutoCloseable {
       long epoch,
       Duration timeout,
       boolean idempotent) {
-    ByteBuf again = idempotent ? data.retainedDuplicate() : null;
+    Pending<R> pending = new Pending<>(address, method, request, parser, epoch, timeout);
     BlockingRpcConnection c;
-    boolean reused;
     try {
       c = connectionTo(address);
-      reused = c.callsSent() > 0;
     } catch (RuntimeException e) {
       data.release();
-      if (again != null) {
-        again.release();
+      if (e instanceof StrataException refused) {
+        pending.sendFailure = refused; // unreachable, or this client closed: the outcome
+        return pending;
       }
       throw e;
     }
-    Pending<R> pending = new Pending<>(address, method, request, parser, epoch, timeout, reused ? again : null);
-    if (!reused && again != null) {
-      again.release();
+    if (idempotent && c.callsSent() > 0) {
+      pending.again = data.retainedDuplicate(); // a kept connection: its server may have closed it
     }
     try {
       pending.sent = c.send(method, request, data, parser, epoch, timeout);
@@ -124,15 +123,13 @@ final class ThreadConnections implements AutoCloseable {
     private StrataException sendFailure;
     private int dataBytes;
 
-    private Pending(
-        InetSocketAddress address, String method, Message request, Parser<R> parser, long epoch, Duration timeout, ByteBuf again) {
+    private Pending(InetSocketAddress address, String method, Message request, Parser<R> parser, long epoch, Duration timeout) {
       this.address = address;
       this.method = method;
       this.request = request;
       this.parser = parser;
       this.epoch = epoch;
       this.timeout = timeout;
-      this.again = again;
     }
 
     /** Waits for the reply body; errors as {@link BlockingRpcConnection#call}. */
