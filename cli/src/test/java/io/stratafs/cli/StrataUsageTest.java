@@ -32,6 +32,13 @@ class StrataUsageTest {
   }
 
   @Test
+  void anMtimeGranularityAboveASecondIsAUsageError() {
+    StrataRunner.Run r = run("mount", "--zk", "127.0.0.1:1", "--mtime-granularity", "2s", "/nonexistent");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--mtime-granularity").contains("0..1s").contains("2s");
+  }
+
+  @Test
   void aStatAheadBeyondWhatTheServerSendsIsAUsageError() {
     for (String bad : new String[] {"-1", "4096"}) {
       StrataRunner.Run r = run("mount", "--zk", "127.0.0.1:1", "--stat-ahead", bad, "/nonexistent");

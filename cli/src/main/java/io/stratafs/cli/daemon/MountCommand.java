@@ -78,6 +78,14 @@ public final class MountCommand implements Callable<Integer> {
       description = "Most written bytes the mount holds in memory, not yet on the storage daemons, for all open files together (each file buffers up to 2 x 32M); a write that does not fit waits while other files are flushed. At least 32M, e.g. 64M, 1G (default: ${DEFAULT-VALUE}).")
   long writeBudgetBytes;
 
+  @Option(
+      names = "--mtime-granularity",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "10ms",
+      description = "How fine a file's mtime is kept on fsync: an fsync that would change only the mtime within this long of the file's last commit from this mount leaves that commit for a moment later (or the next flush or close), so frequent fsyncs cost what fdatasync costs; its data is durable either way. 0 commits the mtime on every fsync; at most 1s (default: ${DEFAULT-VALUE}).")
+  Duration mtimeGranularity;
+
   @Parameters(paramLabel = "MOUNTPOINT", description = "Directory to mount on (created if missing).")
   Path mountPoint;
 
@@ -90,7 +98,14 @@ public final class MountCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "Invalid value for option '--stat-ahead': must be 0.." + MAX_STAT_AHEAD + ", got " + statAhead);
     }
+    if (mtimeGranularity.isNegative() || mtimeGranularity.compareTo(StrataVfsConfig.MAX_MTIME_GRANULARITY) > 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Invalid value for option '--mtime-granularity': must be 0.." + DurationConverter.format(StrataVfsConfig.MAX_MTIME_GRANULARITY)
+              + ", got " + DurationConverter.format(mtimeGranularity));
+    }
     StrataVfsConfig config = StrataVfsConfig.defaults(zk.zkConnect(), zk.fsName()).withShortCircuitReads(shortCircuitReads)
+        .withMtimeGranularity(mtimeGranularity)
         .withDirAttrTtl(attrTimeout)
         .withStatAhead(statAhead, entryTimeout.compareTo(attrTimeout) < 0 ? entryTimeout : attrTimeout);
     if (writeBudgetBytes < config.writeBufferBytes()) {

@@ -13,6 +13,7 @@ import io.stratafs.protocol.meta.CommitWriteRequest;
 import io.stratafs.protocol.meta.ExternalCopy;
 import io.stratafs.protocol.rpc.Methods;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,10 +21,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Buffers one file's writes and flushes them: AllocChunks for the chunks touched, chain writes in
@@ -50,17 +57,28 @@ import java.util.function.LongFunction;
  * this file's own bytes, then asks the file holding the most to flush in the background and waits
  * for room, failing with that flush's error or after the budget's wait bound.
  *
+ * <p>mtime has a granularity ({@code mtimeGranularity}, ADR 023): an fsync that would change only
+ * mtime within that long of this file's last CommitWrite leaves the commit owed, like fdatasync
+ * does, and a timer makes it one granularity later unless a flush or close makes it first. So
+ * under frequent fsyncs the file's mtime moves at most once per granularity, as on a local
+ * filesystem stamping with a coarse clock, and such an fsync costs what an fdatasync does.
+ *
  * <p>Thread-safe: buffer state is guarded by {@code this}; one flush runs at a time. Lock order:
  * {@code this}, then the budget; nothing waits for the budget or another file's permit while
  * holding {@code this} or its own permit.
  */
 final class FileWriter {
+  private static final Logger log = LoggerFactory.getLogger(FileWriter.class);
   /** Largest WriteChunk payload, well under the RPC frame limit. */
   static final int MAX_WRITE_BYTES = 4 << 20;
 
   private final long ino;
   private final IoServices io;
   private final long limitBytes;
+  private final long mtimeGranularityNanos;
+  private final LongSupplier nanoClock;
+  /** A delay in nanoseconds → an executor that runs a task that much later (the owed commit's timer). */
+  private final LongFunction<Executor> timers;
   private final AtomicLong serverSize;
   private final WriteBudget budget;
   /** The caller of the last write: another file's write over budget flushes us on its behalf. */
@@ -72,8 +90,16 @@ final class FileWriter {
    * acquires it on the writing thread and releases it on the background thread.
    */
   private final Semaphore flushPermit = new Semaphore(1);
-  /** A fdatasync skipped a CommitWrite (mtime only): the next flush makes it. Guarded by the permit. */
+  /**
+   * A fdatasync, or an fsync within the mtime granularity, skipped a CommitWrite (mtime only): the
+   * next flush makes it. Guarded by the permit.
+   */
   private boolean commitOwed;
+  /** When this writer last sent a CommitWrite that succeeded (System.nanoTime). Guarded by the permit. */
+  private long lastCommitNanos;
+  private boolean committedOnce;
+  /** Set while a timer is due to make the owed commit (one at a time, however many fsyncs skip). */
+  private final AtomicBoolean owedCommitTimer = new AtomicBoolean();
   /** The failure of the last background flush, until a flush succeeds. */
   private volatile RuntimeException backgroundFailure;
   private DirtyBuffer dirty = new DirtyBuffer();
@@ -92,10 +118,22 @@ final class FileWriter {
    */
   private final Set<Long> syncExternalOwed = new TreeSet<>();
 
-  FileWriter(long ino, IoServices io, long limitBytes, AtomicLong serverSize, WriteBudget budget) {
+  FileWriter(long ino, IoServices io, long limitBytes, Duration mtimeGranularity, AtomicLong serverSize, WriteBudget budget) {
+    this(
+        ino, io, limitBytes, mtimeGranularity, serverSize, budget, System::nanoTime,
+        nanos -> CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS, io.background()));
+  }
+
+  /** With the clock and timers of a test. */
+  FileWriter(
+      long ino, IoServices io, long limitBytes, Duration mtimeGranularity, AtomicLong serverSize, WriteBudget budget,
+      LongSupplier nanoClock, LongFunction<Executor> timers) {
     this.ino = ino;
     this.io = io;
     this.limitBytes = limitBytes;
+    this.mtimeGranularityNanos = mtimeGranularity.toNanos();
+    this.nanoClock = nanoClock;
+    this.timers = timers;
     this.serverSize = serverSize;
     this.budget = budget;
   }
@@ -394,7 +432,11 @@ final class FileWriter {
       if (sync && !syncExternalOwed.isEmpty()) {
         commit(caller, 0, true); // an earlier flush wrote them: fsync still owes their upload
       } else if (commitOwed && !datasync) {
-        commit(caller, 0, false);
+        if (sync && mtimeCommitMayWait()) {
+          commitLater(caller);
+        } else {
+          commit(caller, 0, false);
+        }
       }
       return Set.of();
     }
@@ -415,6 +457,8 @@ final class FileWriter {
             && newSize <= serverSize.get()
             && uncommittedChunks.isEmpty()
             && chunks.values().stream().allMatch(c -> c.getExternalsCount() == 0);
+    boolean commitWaits = mtimeOnly && sync && mtimeCommitMayWait();
+    boolean commitAlongside = mtimeOnly && !commitWaits;
     // A lone write is made by this thread on its own connection, skipping the event loop's two
     // wake-ups (a small fsync, fdatasync or close): sent and awaited when nothing overlaps it,
     // sent, then the parallel commit, then its reply read when an mtime commit rides along.
@@ -423,7 +467,7 @@ final class FileWriter {
     ChunkWrites.Started started = null;
     for (DirtyBuffer.Run r : runs) {
       ChunkInfo chunk = chunks.get(r.chunkIndex());
-      if (alone && mtimeOnly) {
+      if (alone && commitAlongside) {
         started = io.writes().start(caller, ino, chunk, r.offsetInChunk(), toByteBuf(r), sync);
       } else {
         writes.add(io.writes().write(caller, ino, chunk, r.offsetInChunk(), toByteBuf(r), sync, alone));
@@ -431,7 +475,7 @@ final class FileWriter {
     }
     // The writes are on the wire: commit from this thread meanwhile (no thread hand-off).
     RuntimeException commitFailure = null;
-    if (mtimeOnly) {
+    if (commitAlongside) {
       try {
         commit(caller, newSize, false);
       } catch (RuntimeException e) {
@@ -449,8 +493,12 @@ final class FileWriter {
     for (CompletableFuture<ChunkInfo> w : writes) {
       noteWritten(w.join());
     }
+    if (commitWaits) {
+      commitLater(caller);
+      return indexes;
+    }
     boolean uploadNow = sync && !syncExternalOwed.isEmpty();
-    if (mtimeOnly && uncommittedChunks.isEmpty() && !uploadNow) {
+    if (commitAlongside && uncommittedChunks.isEmpty() && !uploadNow) {
       return indexes; // committed above
     }
     if (datasync && !uploadNow && newSize <= serverSize.get()) {
@@ -459,6 +507,50 @@ final class FileWriter {
       commit(caller, newSize, uploadNow);
     }
     return indexes;
+  }
+
+  /**
+   * Whether an fsync's commit, which would change only mtime, may wait: this writer committed
+   * within the granularity and owes no external copy a dirty mark or upload. Caller holds the
+   * permit.
+   */
+  private boolean mtimeCommitMayWait() {
+    return mtimeGranularityNanos > 0
+        && committedOnce
+        && uncommittedChunks.isEmpty()
+        && syncExternalOwed.isEmpty()
+        && nanoClock.getAsLong() - lastCommitNanos < mtimeGranularityNanos;
+  }
+
+  /** Owes the commit and makes sure a timer makes it one granularity from now. Caller holds the permit. */
+  private void commitLater(LongFunction<Caller> caller) {
+    commitOwed = true;
+    if (!owedCommitTimer.compareAndSet(false, true)) {
+      return;
+    }
+    timers.apply(mtimeGranularityNanos).execute(() -> makeOwedCommit(caller));
+  }
+
+  /**
+   * The timer's commit of a skipped fsync commit, unless a flush or close made it meanwhile. When
+   * a flush holds the permit, it is tried again one granularity later (that flush may be an
+   * fdatasync, which leaves it owed). A failure leaves it owed for the next flush or close.
+   */
+  private void makeOwedCommit(LongFunction<Caller> caller) {
+    owedCommitTimer.set(false);
+    if (!flushPermit.tryAcquire()) {
+      commitLater(caller);
+      return;
+    }
+    try {
+      if (commitOwed) {
+        commit(caller, 0, false);
+      }
+    } catch (RuntimeException e) {
+      log.debug("inode {}: the owed mtime commit failed; the next flush or close makes it: {}", ino, e.toString());
+    } finally {
+      flushPermit.release();
+    }
   }
 
   /** Remembers a written chunk whose external copies the next commit must mark behind. */
@@ -485,6 +577,7 @@ final class FileWriter {
       written.addAll(syncExternalOwed);
     }
     Set<Long> uploaded = syncExternal ? new TreeSet<>(syncExternalOwed) : Set.of();
+    long sentNanos = nanoClock.getAsLong(); // the server's mtime is no older than this
     AttrReply committed =
         io.meta()
             .call(
@@ -501,6 +594,8 @@ final class FileWriter {
     long size = committed.hasAttr() ? Math.max(committed.getAttr().getSize(), newSize) : newSize;
     serverSize.accumulateAndGet(size, Math::max);
     commitOwed = false;
+    lastCommitNanos = sentNanos;
+    committedOnce = true;
     uncommittedChunks.removeAll(written);
     syncExternalOwed.removeAll(uploaded);
   }

@@ -1,6 +1,7 @@
 package io.stratafs.fuse.vfs;
 
 import io.stratafs.protocol.meta.Attr;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,10 +18,10 @@ final class OpenFile {
   /** Whether an fsync through this open has synced every chunk of the file (WholeFileSync). */
   private volatile boolean wholeFileSynced;
 
-  OpenFile(long ino, long serverSize, IoServices io, long writeBufferBytes, WriteBudget budget) {
+  OpenFile(long ino, long serverSize, IoServices io, long writeBufferBytes, Duration mtimeGranularity, WriteBudget budget) {
     this.ino = ino;
     this.serverSize = new AtomicLong(serverSize);
-    this.writer = new FileWriter(ino, io, writeBufferBytes, this.serverSize, budget);
+    this.writer = new FileWriter(ino, io, writeBufferBytes, mtimeGranularity, this.serverSize, budget);
   }
 
   /** The file size as this client sees it: the server's, extended by buffered writes. */

@@ -3,6 +3,7 @@ package io.stratafs.fuse.vfs;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.protocol.meta.Attr;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,15 +17,17 @@ import java.util.concurrent.atomic.AtomicLong;
 final class OpenFiles {
   private final IoServices io;
   private final long writeBufferBytes;
+  private final Duration mtimeGranularity;
   private final WriteBudget budget;
   private final AtomicLong nextHandle;
   private final Map<Long, FileHandle> handles = new ConcurrentHashMap<>();
   private final Map<Long, OpenFile> inodes = new ConcurrentHashMap<>();
   private final Map<Long, Integer> handleCounts = new HashMap<>();
 
-  OpenFiles(IoServices io, long writeBufferBytes, WriteBudget budget, AtomicLong nextHandle) {
+  OpenFiles(IoServices io, long writeBufferBytes, Duration mtimeGranularity, WriteBudget budget, AtomicLong nextHandle) {
     this.io = io;
     this.writeBufferBytes = writeBufferBytes;
+    this.mtimeGranularity = mtimeGranularity;
     this.budget = budget;
     this.nextHandle = nextHandle;
   }
@@ -34,7 +37,7 @@ final class OpenFiles {
     long ino = attr.getIno();
     OpenFile file = inodes.get(ino);
     if (file == null) {
-      file = new OpenFile(ino, attr.getSize(), io, writeBufferBytes, budget);
+      file = new OpenFile(ino, attr.getSize(), io, writeBufferBytes, mtimeGranularity, budget);
       inodes.put(ino, file);
     } else {
       file.observe(attr);

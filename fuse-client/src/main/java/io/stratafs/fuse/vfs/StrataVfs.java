@@ -134,7 +134,7 @@ public final class StrataVfs implements Vfs {
     this.writeBudget = new WriteBudget(cfg.writeBudgetBytes(), cfg.retryFor());
     this.dirAttrs = new DirAttrCache(cfg.dirAttrTtl(), System::nanoTime);
     this.statAhead = new StatAhead(cfg.statAheadEntries(), cfg.statAheadTtl(), System::nanoTime, meta::changes);
-    this.openFiles = new OpenFiles(io, cfg.writeBufferBytes(), writeBudget, handles);
+    this.openFiles = new OpenFiles(io, cfg.writeBufferBytes(), cfg.mtimeGranularity(), writeBudget, handles);
     this.dirHandles = new DirHandles(handles);
     this.locks = new LockClient(meta);
     this.fallocate = new Fallocate(this, io);

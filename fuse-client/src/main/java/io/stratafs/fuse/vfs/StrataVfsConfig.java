@@ -30,6 +30,9 @@ import java.time.Duration;
  *     scan in name order (see StatAhead); 0 turns stat-ahead off
  * @param statAheadTtl how long entries sent ahead answer lookups: the mount's shorter kernel
  *     timeout (entry or attribute), 0 turns stat-ahead off
+ * @param mtimeGranularity how fine this mount keeps a file's mtime on fsync: an fsync that would
+ *     change only mtime within this long of the file's last commit leaves the commit owed, made
+ *     this long later or by the next flush or close (see ADR 023); 0 commits on every fsync
  */
 public record StrataVfsConfig(
     String zkConnect,
@@ -43,13 +46,20 @@ public record StrataVfsConfig(
     boolean shortCircuitReads,
     Duration dirAttrTtl,
     int statAheadEntries,
-    Duration statAheadTtl) {
+    Duration statAheadTtl,
+    Duration mtimeGranularity) {
 
   /** The kernel's default attribute timeout of a mount (strata mount --attr-timeout). */
   public static final Duration DEFAULT_DIR_ATTR_TTL = Duration.ofSeconds(1);
 
   /** The most entries a scan's lookup asks for ahead by default (strata mount --stat-ahead). */
   public static final int DEFAULT_STAT_AHEAD_ENTRIES = 1024;
+
+  /** Default mtime granularity of fsync: Linux's coarse clock ticks every 1-10 ms (jiffies). */
+  public static final Duration DEFAULT_MTIME_GRANULARITY = Duration.ofMillis(10);
+
+  /** Coarser than a second would let a file's mtime trail its data for longer than people expect. */
+  public static final Duration MAX_MTIME_GRANULARITY = Duration.ofSeconds(1);
 
   /** Default write budget: 96 MiB, enough for a large file pipelining plus a few small ones. */
   public static final long DEFAULT_WRITE_BUDGET_BYTES = 96L << 20;
@@ -64,33 +74,40 @@ public record StrataVfsConfig(
     this(
         zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes,
         Math.max(DEFAULT_WRITE_BUDGET_BYTES, 3 * writeBufferBytes), ioThreads, true,
-        DEFAULT_DIR_ATTR_TTL, DEFAULT_STAT_AHEAD_ENTRIES, DEFAULT_DIR_ATTR_TTL);
+        DEFAULT_DIR_ATTR_TTL, DEFAULT_STAT_AHEAD_ENTRIES, DEFAULT_DIR_ATTR_TTL, DEFAULT_MTIME_GRANULARITY);
   }
 
   public StrataVfsConfig withShortCircuitReads(boolean on) {
     return new StrataVfsConfig(
         zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, ioThreads, on, dirAttrTtl,
-        statAheadEntries, statAheadTtl);
+        statAheadEntries, statAheadTtl, mtimeGranularity);
   }
 
   public StrataVfsConfig withWriteBudgetBytes(long bytes) {
     return new StrataVfsConfig(
         zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, bytes, ioThreads, shortCircuitReads, dirAttrTtl,
-        statAheadEntries, statAheadTtl);
+        statAheadEntries, statAheadTtl, mtimeGranularity);
   }
 
   /** How long a directory's attributes from this client's own change answer one GETATTR; 0 = never. */
   public StrataVfsConfig withDirAttrTtl(Duration ttl) {
     return new StrataVfsConfig(
         zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, ioThreads,
-        shortCircuitReads, ttl, statAheadEntries, statAheadTtl);
+        shortCircuitReads, ttl, statAheadEntries, statAheadTtl, mtimeGranularity);
   }
 
   /** Stat-ahead windows of at most {@code entries}, answering for {@code ttl}; either 0 = off. */
   public StrataVfsConfig withStatAhead(int entries, Duration ttl) {
     return new StrataVfsConfig(
         zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, ioThreads,
-        shortCircuitReads, dirAttrTtl, entries, ttl);
+        shortCircuitReads, dirAttrTtl, entries, ttl, mtimeGranularity);
+  }
+
+  /** How long an fsync's mtime-only commit may wait after the file's last commit; 0 = never. */
+  public StrataVfsConfig withMtimeGranularity(Duration granularity) {
+    return new StrataVfsConfig(
+        zkConnect, fsName, clientName, rpcTimeout, retryFor, writeBufferBytes, writeBudgetBytes, ioThreads,
+        shortCircuitReads, dirAttrTtl, statAheadEntries, statAheadTtl, granularity);
   }
 
   public StrataVfsConfig {
@@ -107,6 +124,10 @@ public record StrataVfsConfig(
     if (statAheadEntries < 0 || statAheadTtl == null || statAheadTtl.isNegative()) {
       throw new IllegalArgumentException(
           "statAheadEntries and statAheadTtl must be >= 0 (0 = off), got " + statAheadEntries + ", " + statAheadTtl);
+    }
+    if (mtimeGranularity == null || mtimeGranularity.isNegative() || mtimeGranularity.compareTo(MAX_MTIME_GRANULARITY) > 0) {
+      throw new IllegalArgumentException(
+          "mtimeGranularity must be 0.." + MAX_MTIME_GRANULARITY.toSeconds() + "s (0 = every fsync commits), got " + mtimeGranularity);
     }
     if (writeBudgetBytes < writeBufferBytes) {
       throw new IllegalArgumentException(

@@ -14,9 +14,11 @@ import io.stratafs.protocol.meta.Caller;
 import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.CommitWriteRequest;
 import io.stratafs.protocol.meta.ExternalCopy;
+import io.stratafs.protocol.rpc.RpcHandler;
 import io.stratafs.protocol.rpc.RpcReply;
 import io.stratafs.protocol.storage.StorageReply;
 import io.stratafs.protocol.storage.WriteChunkReply;
+import io.stratafs.protocol.storage.WriteChunkRequest;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
@@ -34,28 +36,28 @@ class FileWriterDirtyChunksTest {
   private static final LongFunction<Caller> CALLER = sid -> Caller.newBuilder().setSessionId(sid).build();
 
   private static FileWriter writer(HandWrittenCluster c, AtomicLong serverSize) {
+    IoServices io = ioOverOneDaemon(c, call -> RpcReply.of(WriteChunkReply.getDefaultInstance()));
+    return new FileWriter(INO, io, 1 << 20, StrataVfsConfig.DEFAULT_MTIME_GRANULARITY, serverSize, new WriteBudget(4 << 20, java.time.Duration.ofSeconds(10)));
+  }
+
+  /** The data path over one storage daemon, "s1", that answers writes with {@code write}; the cluster's chunk gets it as replica. */
+  static IoServices ioOverOneDaemon(HandWrittenCluster c, RpcHandler<WriteChunkRequest> write) {
     String a =
         c.startStorage(
             "s1",
-            new StorageHandlers(
-                call -> RpcReply.of(WriteChunkReply.getDefaultInstance()),
-                call -> RpcReply.of(StorageReply.getDefaultInstance()),
-                null,
-                null));
+            new StorageHandlers(write, call -> RpcReply.of(StorageReply.getDefaultInstance()), null, null));
     c.chunk = c.chunk.toBuilder().addReplicas(replica("s1", a)).build();
     c.connect();
     StorageClient storage = c.storageClient();
-    IoServices io =
-        new IoServices(
-            c.metaClient,
-            storage,
-            new ChunkWrites(storage, c.locations, "client-host", c.recovery),
-            new ChunkReads(storage, c.locations, new ReplicaOrder("client-host"), null, c.recovery, null),
-            c.locations,
-            1 << 20,
-            "client-host",
-            c.recovery);
-    return new FileWriter(INO, io, 1 << 20, serverSize, new WriteBudget(4 << 20, java.time.Duration.ofSeconds(10)));
+    return new IoServices(
+        c.metaClient,
+        storage,
+        new ChunkWrites(storage, c.locations, "client-host", c.recovery),
+        new ChunkReads(storage, c.locations, new ReplicaOrder("client-host"), null, c.recovery, null),
+        c.locations,
+        1 << 20,
+        "client-host",
+        c.recovery);
   }
 
   private static ChunkInfo chunkWith(boolean sync) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 class WriteBudgetTest {
   private static FileWriter writer(WriteBudget budget) {
     // Never flushes here: only its identity matters to the budget.
-    return new FileWriter(1, null, 1 << 20, new AtomicLong(), budget);
+    return new FileWriter(1, null, 1 << 20, StrataVfsConfig.DEFAULT_MTIME_GRANULARITY, new AtomicLong(), budget);
   }
 
   @Test
