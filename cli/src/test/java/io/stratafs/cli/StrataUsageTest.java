@@ -39,6 +39,13 @@ class StrataUsageTest {
   }
 
   @Test
+  void aDirectPortOutOfRangeIsAUsageError() {
+    StrataRunner.Run r = run("storage", "--zk", "127.0.0.1:1", "--device", "nvme:/nonexistent", "--direct-port", "-2");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--direct-port").contains("-2");
+  }
+
+  @Test
   void aStatAheadBeyondWhatTheServerSendsIsAUsageError() {
     for (String bad : new String[] {"-1", "4096"}) {
       StrataRunner.Run r = run("mount", "--zk", "127.0.0.1:1", "--stat-ahead", bad, "/nonexistent");

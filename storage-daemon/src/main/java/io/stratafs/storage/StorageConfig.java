@@ -20,6 +20,8 @@ import java.util.Map;
  * @param scrubBytesPerSecond how fast the scrubber re-verifies chunks; 0 turns it off
  * @param scrubInterval how often a scrub pass starts (a pass longer than this is followed by the
  *     next after a short pause)
+ * @param directPort the port of the direct listener (connections served by a thread each, for
+ *     the mounts' per-thread connections; ADR 024), 0 for any free port, -1 for none
  */
 public record StorageConfig(
     String storageId,
@@ -31,7 +33,23 @@ public record StorageConfig(
     Map<String, String> labels,
     List<ExternalTarget> externals,
     long scrubBytesPerSecond,
-    Duration scrubInterval) {
+    Duration scrubInterval,
+    int directPort) {
+  /** A direct listener on any free port. */
+  public StorageConfig(
+      String storageId,
+      List<DeviceSpec> devices,
+      String zkConnect,
+      String fsName,
+      String bindHost,
+      int port,
+      Map<String, String> labels,
+      List<ExternalTarget> externals,
+      long scrubBytesPerSecond,
+      Duration scrubInterval) {
+    this(storageId, devices, zkConnect, fsName, bindHost, port, labels, externals, scrubBytesPerSecond, scrubInterval, 0);
+  }
+
   /** A daemon without external targets, scrubbing at the {@link Scrubber} defaults. */
   public StorageConfig(
       String storageId,
@@ -57,6 +75,9 @@ public record StorageConfig(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
+    if (directPort < -1 || directPort > 65535) {
+      throw new IllegalArgumentException("direct port out of range (0 = any free port, -1 = none): " + directPort);
+    }
     externals = externals == null ? List.of() : List.copyOf(externals);
     if (externals.stream().map(ExternalTarget::name).distinct().count() != externals.size()) {
       throw new IllegalArgumentException("external target names must be distinct: " + externals);
@@ -70,14 +91,18 @@ public record StorageConfig(
   }
 
   public StorageConfig withExternals(List<ExternalTarget> targets) {
-    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, port, labels, targets, scrubBytesPerSecond, scrubInterval);
+    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, port, labels, targets, scrubBytesPerSecond, scrubInterval, directPort);
   }
 
   public StorageConfig withScrubInterval(Duration interval) {
-    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, port, labels, externals, scrubBytesPerSecond, interval);
+    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, port, labels, externals, scrubBytesPerSecond, interval, directPort);
   }
 
   public StorageConfig withScrubRate(long bytesPerSecond) {
-    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, port, labels, externals, bytesPerSecond, scrubInterval);
+    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, port, labels, externals, bytesPerSecond, scrubInterval, directPort);
+  }
+
+  public StorageConfig withDirectPort(int port) {
+    return new StorageConfig(storageId, devices, zkConnect, fsName, bindHost, this.port, labels, externals, scrubBytesPerSecond, scrubInterval, port);
   }
 }

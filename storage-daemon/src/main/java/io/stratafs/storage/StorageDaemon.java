@@ -50,12 +50,15 @@ public final class StorageDaemon implements AutoCloseable {
       d.externals = new ExternalTargets(cfg.externals());
       d.service =
           StorageService.start(
-              cfg.storageId(), d.store, d.externals, new InetSocketAddress(cfg.bindHost(), cfg.port()), d.lifeCycle);
+              cfg.storageId(), d.store, d.externals, new InetSocketAddress(cfg.bindHost(), cfg.port()),
+              cfg.directPort() < 0 ? null : new InetSocketAddress(cfg.bindHost(), cfg.directPort()), d.lifeCycle);
       d.lifeCycle.transition(LifeCycle.State.RUNNING);
       d.scrubber = Scrubber.start(d.store, cfg.scrubBytesPerSecond(), cfg.scrubInterval());
       d.registrar =
           StorageRegistrar.start(
-              cfg.zkConnect(), cfg.fsName(), d.store, d.advertisedAddress(), cfg.labels(), cfg.externals());
+              cfg.zkConnect(), cfg.fsName(), d.store, d.advertisedAddress(d.address()),
+              d.service.directAddress() == null ? "" : d.advertisedAddress(d.service.directAddress()),
+              cfg.labels(), cfg.externals());
     } catch (RuntimeException e) {
       if (d.lifeCycle.state() != LifeCycle.State.FAILED) {
         d.lifeCycle.transition(LifeCycle.State.FAILED);
@@ -92,8 +95,7 @@ public final class StorageDaemon implements AutoCloseable {
   }
 
   /** host:port clients can reach: the bind address, or this host's address for a wildcard bind. */
-  private String advertisedAddress() {
-    InetSocketAddress a = address();
+  private String advertisedAddress(InetSocketAddress a) {
     String host = a.getHostString();
     if (a.getAddress() != null && a.getAddress().isAnyLocalAddress()) {
       try {

@@ -8,9 +8,11 @@ import io.netty.buffer.Unpooled;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.common.ZkPaths;
+import io.stratafs.protocol.rpc.BlockingRpcConnection;
 import io.stratafs.protocol.rpc.Methods;
 import io.stratafs.protocol.rpc.RpcClient;
 import io.stratafs.protocol.rpc.RpcResponse;
+import io.stratafs.protocol.rpc.RpcServer;
 import io.stratafs.protocol.storage.DeleteChunkRequest;
 import io.stratafs.protocol.storage.ReadChunkReply;
 import io.stratafs.protocol.storage.ReadChunkRequest;
@@ -93,6 +95,49 @@ class StorageDaemonTest {
             .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
       assertThat(r.body().getLength()).isEqualTo(r.data().readableBytes());
       return ByteBufUtil.getBytes(r.data());
+    }
+  }
+
+  @Test
+  void theRegistrationPublishesTheDirectListenerWhichServesTheSameCalls() throws Exception {
+    StorageRegistration reg = registration("s1");
+    assertThat(reg.getDirectAddress()).isNotEmpty().isNotEqualTo(reg.getAddress());
+    byte[] bytes = "written through the direct listener".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (BlockingRpcConnection direct =
+        BlockingRpcConnection.open(RpcClient.parseAddress(reg.getDirectAddress()), RpcServer.DEFAULT_MAX_FRAME_BYTES)) {
+      WriteChunkReply w =
+          direct.call(
+              Methods.STORAGE_WRITE,
+              WriteChunkRequest.newBuilder().setChunkId(9).setDevice("d0").setSync(true).build(),
+              Unpooled.wrappedBuffer(bytes), WriteChunkReply.parser(), 0, TIMEOUT);
+      assertThat(w.getChunkLength()).isEqualTo(bytes.length);
+      ByteBuffer back = ByteBuffer.allocate(bytes.length);
+      BlockingRpcConnection.Sent<ReadChunkReply> r =
+          direct.send(
+              Methods.STORAGE_READ, ReadChunkRequest.newBuilder().setChunkId(9).setDevice("d0").setLength(bytes.length).build(),
+              Unpooled.EMPTY_BUFFER, ReadChunkReply.parser(), 0, TIMEOUT);
+      assertThat(r.reply(back).getLength()).isEqualTo(bytes.length);
+      assertThat(back.array()).isEqualTo(bytes);
+    }
+    assertThat(read(9, "d0", 0, bytes.length)).as("the same chunk through the RPC port").isEqualTo(bytes);
+  }
+
+  @Test
+  void aDaemonWithoutADirectListenerPublishesNone() throws Exception {
+    try (StorageDaemon plain =
+        StorageDaemon.start(
+            new StorageConfig(
+                    "s2", List.of(DeviceSpec.parse("nvme:" + dir.resolve("d9"), "d0")), zkServer.getConnectString(), "fs1",
+                    "127.0.0.1", 0, Map.of())
+                .withDirectPort(-1))) {
+      assertThat(registration("s2").getDirectAddress()).isEmpty();
+    }
+  }
+
+  private StorageRegistration registration(String storageId) throws Exception {
+    try (CuratorFramework zk = CuratorFrameworkFactory.newClient(zkServer.getConnectString(), new RetryOneTime(100))) {
+      zk.start();
+      return StorageRegistration.parseFrom(zk.getData().forPath(ZkPaths.storage("fs1", storageId)));
     }
   }
 

@@ -50,6 +50,9 @@ public final class StorageCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "RPC port; 0 picks a free one, advertised in ZooKeeper (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--direct-port", paramLabel = "PORT", defaultValue = "0", description = "Port of the direct listener, where each mount thread's own connection is served by a thread of its own (fewer thread hand-offs per synced write or read); 0 picks a free one, -1 turns it off. Advertised in ZooKeeper; a mount that cannot reach it uses --port (default: ${DEFAULT-VALUE}).")
+  int directPort;
+
   @Option(names = "--external", paramLabel = "NAME=URI", description = "An external target this daemon can upload chunks to and restore them from, by the name policies use: NAME=s3://bucket[/prefix][?endpoint=http://host:port&path-style=true&region=R] (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, never the URI) or NAME=nas:///absolute/dir. Repeatable. A target that is down does not stop the daemon; its calls fail until it is back.")
   List<String> externals = new ArrayList<>();
 
@@ -98,12 +101,17 @@ public final class StorageCommand implements Callable<Integer> {
     if (targets.stream().map(ExternalTarget::name).distinct().count() != targets.size()) {
       throw new ParameterException(spec.commandLine(), "Invalid value for option '--external': a target name is used twice in " + externals);
     }
+    if (directPort < -1 || directPort > 65535) {
+      throw new ParameterException(
+          spec.commandLine(), "Invalid value for option '--direct-port': must be -1 (off), 0 (any free port) or a port up to 65535, got " + directPort);
+    }
     Map<String, String> effectiveLabels = new LinkedHashMap<>(labels);
     effectiveLabels.putIfAbsent("node", Hostnames.local());
     StorageDaemon daemon =
         StorageDaemon.start(
             new StorageConfig(
-                storageId, specs, zk.zkConnect(), zk.fsName(), bindHost, port, effectiveLabels, targets, scrubRate, scrubInterval));
+                storageId, specs, zk.zkConnect(), zk.fsName(), bindHost, port, effectiveLabels, targets, scrubRate, scrubInterval,
+                directPort));
     Foreground fg = new Foreground("storage " + storageId, daemon);
     LOG.info(
         "storage daemon {} of filesystem '{}' serving {} with devices {} labels {} external targets {} scrub rate {}/s",

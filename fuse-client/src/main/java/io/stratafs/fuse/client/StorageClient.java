@@ -20,12 +20,14 @@ import io.stratafs.protocol.storage.StorageReply;
 import io.stratafs.protocol.storage.SyncChunkRequest;
 import io.stratafs.protocol.storage.WriteChunkReply;
 import io.stratafs.protocol.storage.WriteChunkRequest;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -42,12 +44,23 @@ public final class StorageClient implements AutoCloseable {
   private final RpcClient rpc;
   private final Duration timeout;
   private final Semaphore inFlight;
-  private final ThreadConnections threadConnections = new ThreadConnections("the storage client", CONNECTIONS_PER_THREAD);
+  private final ThreadConnections threadConnections;
 
   public StorageClient(RpcClient rpc, Duration timeout, int maxInFlight) {
+    this(rpc, timeout, maxInFlight, address -> null);
+  }
+
+  /**
+   * @param directAddresses a daemon's address (host:port) → its direct listener, or null: where
+   *     the calls a thread makes on its own connection go (see {@link ThreadConnections})
+   */
+  public StorageClient(RpcClient rpc, Duration timeout, int maxInFlight, Function<String, InetSocketAddress> directAddresses) {
     this.rpc = rpc;
     this.timeout = timeout;
     this.inFlight = new Semaphore(Math.max(1, maxInFlight));
+    this.threadConnections =
+        new ThreadConnections(
+            "the storage client", CONNECTIONS_PER_THREAD, a -> directAddresses.apply(a.getHostString() + ":" + a.getPort()));
   }
 
   /**

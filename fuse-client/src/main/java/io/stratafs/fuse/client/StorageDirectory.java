@@ -6,9 +6,13 @@ import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.Replica;
 import io.stratafs.protocol.storage.ExternalTargetStat;
 import io.stratafs.protocol.storage.StorageRegistration;
+import io.stratafs.protocol.rpc.RpcClient;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
@@ -27,11 +31,36 @@ public final class StorageDirectory implements AutoCloseable {
 
   private final String dir;
   private final CuratorCache cache;
+  /** Each daemon's RPC address → its direct listener's, rebuilt when a registration changes. */
+  private volatile Map<String, InetSocketAddress> directAddresses = Map.of();
 
   public StorageDirectory(CuratorFramework curator, String fsName) {
     this.dir = ZkPaths.storageDir(fsName);
     this.cache = CuratorCache.build(curator, dir);
+    cache.listenable().addListener((type, before, after) -> directAddresses = readDirectAddresses());
     cache.start();
+  }
+
+  /**
+   * The direct listener of the daemon at {@code address} (host:port), where a thread's own
+   * connection is served by a thread of the daemon's own; null when it has none (or is unknown).
+   */
+  public InetSocketAddress directAddress(String address) {
+    return directAddresses.get(address);
+  }
+
+  private Map<String, InetSocketAddress> readDirectAddresses() {
+    Map<String, InetSocketAddress> out = new HashMap<>();
+    for (StorageRegistration reg : registrations()) {
+      if (!reg.getDirectAddress().isEmpty()) {
+        try {
+          out.put(reg.getAddress(), RpcClient.parseAddress(reg.getDirectAddress()));
+        } catch (RuntimeException e) {
+          log.warn("storage {} registered an unusable direct address '{}': {}", reg.getStorageId(), reg.getDirectAddress(), e.getMessage());
+        }
+      }
+    }
+    return Map.copyOf(out);
   }
 
   /**

@@ -13,8 +13,12 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link BlockingRpcConnection}s of each platform thread (FUSE workers, the I/O pool: fixed, long
@@ -22,25 +26,45 @@ import java.util.concurrent.ConcurrentHashMap;
  * threads write and read their own socket, one thread wake-up per call instead of three through
  * the event loop. Calling one more address closes the thread's least recently used connection (a
  * metadata client keeps one: a new leader replaces the old). Thread-safe.
+ *
+ * <p>A server may have a direct listener ({@code directs}: the address → its direct address, or
+ * null), where the server also serves each connection on a thread of its own (ADR 024): new
+ * connections go there, and to the address itself when the direct one cannot be reached (a stale
+ * registration, a firewall). Either answers the same calls.
  */
 final class ThreadConnections implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ThreadConnections.class);
+  private static final Duration DIRECT_RETRY_AFTER = Duration.ofMinutes(1);
+
   private final String owner;
   private final int perThread;
   /** Most recently used first. */
-  private final ThreadLocal<ArrayDeque<BlockingRpcConnection>> mine = ThreadLocal.withInitial(ArrayDeque::new);
+  private final Function<InetSocketAddress, InetSocketAddress> directs;
+  /** Direct listeners that could not be reached → when to try them again (System.nanoTime). */
+  private final Map<InetSocketAddress, Long> unreachableDirects = new ConcurrentHashMap<>();
+  private final ThreadLocal<ArrayDeque<Kept>> mine = ThreadLocal.withInitial(ArrayDeque::new);
   private final Set<BlockingRpcConnection> all = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+
+  /** A thread's connection for calls to {@code address} (connected there or to its direct listener). */
+  private record Kept(InetSocketAddress address, BlockingRpcConnection connection) {}
 
   /**
    * @param owner what the connections serve, for the error once closed ("the metadata client")
    * @param perThread how many addresses each thread keeps a connection to
    */
   ThreadConnections(String owner, int perThread) {
+    this(owner, perThread, address -> null);
+  }
+
+  /** With servers' direct listeners: {@code directs} maps an address to its direct one, or null. */
+  ThreadConnections(String owner, int perThread, Function<InetSocketAddress, InetSocketAddress> directs) {
     if (perThread < 1) {
       throw new IllegalArgumentException("perThread must be at least 1, got " + perThread);
     }
     this.owner = owner;
     this.perThread = perThread;
+    this.directs = directs;
   }
 
   /** Whether the calling thread should use {@link #call}: virtual threads are many and short-lived. */
@@ -182,13 +206,14 @@ final class ThreadConnections implements AutoCloseable {
   }
 
   private BlockingRpcConnection connectionTo(InetSocketAddress address) {
-    ArrayDeque<BlockingRpcConnection> own = mine.get();
-    for (Iterator<BlockingRpcConnection> it = own.iterator(); it.hasNext(); ) {
-      BlockingRpcConnection c = it.next();
-      if (c.isOpen() && c.address().equals(address)) {
-        if (own.peekFirst() != c) {
+    ArrayDeque<Kept> own = mine.get();
+    for (Iterator<Kept> it = own.iterator(); it.hasNext(); ) {
+      Kept k = it.next();
+      BlockingRpcConnection c = k.connection();
+      if (c.isOpen() && k.address().equals(address)) {
+        if (own.peekFirst() != k) {
           it.remove();
-          own.addFirst(c);
+          own.addFirst(k);
         }
         return c;
       }
@@ -201,17 +226,36 @@ final class ThreadConnections implements AutoCloseable {
       throw new StrataException(StatusCode.UNAVAILABLE, owner + " is closed");
     }
     if (own.size() >= perThread) {
-      BlockingRpcConnection eldest = own.removeLast();
+      BlockingRpcConnection eldest = own.removeLast().connection();
       all.remove(eldest);
       eldest.close();
     }
-    BlockingRpcConnection fresh = BlockingRpcConnection.open(address, RpcServer.DEFAULT_MAX_FRAME_BYTES);
+    BlockingRpcConnection fresh = open(address);
     all.add(fresh);
-    own.addFirst(fresh);
+    own.addFirst(new Kept(address, fresh));
     if (closed) { // closed while connecting: do not leave it open
       fresh.close();
     }
     return fresh;
+  }
+
+  /** Connects to the address's direct listener if it has one that answers, else to the address. */
+  private BlockingRpcConnection open(InetSocketAddress address) {
+    InetSocketAddress direct = directs.apply(address);
+    Long retryAt = direct == null ? null : unreachableDirects.get(direct);
+    if (direct != null && (retryAt == null || System.nanoTime() - retryAt >= 0)) {
+      try {
+        BlockingRpcConnection c = BlockingRpcConnection.open(direct, RpcServer.DEFAULT_MAX_FRAME_BYTES);
+        unreachableDirects.remove(direct);
+        return c;
+      } catch (StrataException e) {
+        // A connect that timed out must not cost every new connection its wait again.
+        unreachableDirects.put(direct, System.nanoTime() + DIRECT_RETRY_AFTER.toNanos());
+        log.info("{}: direct listener {} of {} unreachable, using the address itself for {}: {}",
+            owner, direct, address, DIRECT_RETRY_AFTER, e.getMessage());
+      }
+    }
+    return BlockingRpcConnection.open(address, RpcServer.DEFAULT_MAX_FRAME_BYTES);
   }
 
   @Override

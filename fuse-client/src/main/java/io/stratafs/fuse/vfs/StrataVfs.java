@@ -10,6 +10,7 @@ import io.stratafs.fuse.client.ChunkWrites;
 import io.stratafs.fuse.client.MetaClient;
 import io.stratafs.fuse.client.ReplicaOrder;
 import io.stratafs.fuse.client.StorageClient;
+import io.stratafs.fuse.client.StorageDirectory;
 import io.stratafs.protocol.meta.AccessRequest;
 import io.stratafs.protocol.meta.Attr;
 import io.stratafs.protocol.meta.AttrReply;
@@ -105,7 +106,9 @@ public final class StrataVfs implements Vfs {
     // Write and read recovery make blocking metadata calls; they start from RPC callbacks, so
     // they run on virtual threads of their own rather than on an event loop or the I/O pool.
     this.recovery = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("strata-recovery-", 0).factory());
-    StorageClient storage = new StorageClient(rpc, cfg.rpcTimeout(), cfg.ioThreads());
+    StorageDirectory daemons = meta.storageDirectory();
+    StorageClient storage =
+        new StorageClient(rpc, cfg.rpcTimeout(), cfg.ioThreads(), daemons == null ? address -> null : daemons::directAddress);
     ChunkLocations chunks = new ChunkLocations(meta);
     String host = StrataVfsConfig.hostName();
     this.localReplicas =

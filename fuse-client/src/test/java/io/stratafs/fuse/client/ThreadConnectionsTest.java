@@ -26,6 +26,11 @@ class ThreadConnectionsTest {
 
   /** A storage-like server answering writes with the bytes' count, logging each write's offset. */
   private static RpcServer server(int port, List<Long> offsets) {
+    return builder(port, offsets, new CopyOnWriteArrayList<>()).build().start();
+  }
+
+  /** Also logging the name of each write's handler thread. */
+  private static RpcServer.Builder builder(int port, List<Long> offsets, List<String> threads) {
     return RpcServer.builder("t-" + port)
         .bind(new InetSocketAddress("127.0.0.1", port))
         .handler(
@@ -33,10 +38,32 @@ class ThreadConnectionsTest {
             WriteChunkRequest.parser(),
             call -> {
               offsets.add(call.request().getOffset());
+              threads.add(Thread.currentThread().getName());
               return RpcReply.of(WriteChunkReply.newBuilder().setChunkLength(call.data().readableBytes()).build());
-            })
-        .build()
-        .start();
+            });
+  }
+
+  @Test
+  void callsGoToTheServersDirectListenerOrToItsAddressWhenThatCannotBeReached() {
+    List<Long> offsets = new CopyOnWriteArrayList<>();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    RpcServer s = builder(0, offsets, threads).directListener(new InetSocketAddress("127.0.0.1", 0)).build().start();
+    InetSocketAddress to = address(s);
+    InetSocketAddress direct = InetSocketAddress.createUnresolved("127.0.0.1", s.directAddress().getPort());
+    RpcServer gone = server(0, offsets);
+    InetSocketAddress goneAddress = address(gone);
+    gone.close(); // a registration naming a port nobody listens on any more
+    try (ThreadConnections viaDirect = new ThreadConnections("the test client", 2, a -> a.equals(to) ? direct : null);
+        ThreadConnections viaStale = new ThreadConnections("the test client", 2, a -> a.equals(to) ? goneAddress : null)) {
+      assertThat(write(viaDirect, to, 1, Unpooled.wrappedBuffer(new byte[5]), true)).isEqualTo(5);
+      assertThat(threads.get(0)).as("served by the direct connection's own thread").startsWith("rpc-direct-");
+
+      assertThat(write(viaStale, to, 2, Unpooled.wrappedBuffer(new byte[4]), true)).isEqualTo(4);
+      assertThat(threads.get(1)).as("served through the address itself").doesNotStartWith("rpc-direct-");
+      assertThat(offsets).containsExactly(1L, 2L);
+    } finally {
+      s.close();
+    }
   }
 
   private static InetSocketAddress address(RpcServer s) {

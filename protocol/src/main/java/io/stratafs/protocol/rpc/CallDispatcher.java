@@ -4,8 +4,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.protocol.rpc.wire.RpcHeader;
@@ -19,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the calls of one server: finds the method's handler, parses the request on the event loop,
- * runs a blocking handler on its own virtual thread (it may block; event loops never do) or an
- * {@link AsyncRpcHandler} right there on the event loop, and writes the reply. Thread-safe: the
- * method table is immutable.
+ * Runs the calls of one server: finds the method's handler, parses the request on the thread that
+ * read it (an event loop, or a direct connection's own thread), runs a blocking handler on the
+ * blocking executor or a virtual thread of its own (event loops never block) or right there on a
+ * direct connection's thread, an {@link AsyncRpcHandler} right there, and sends the reply to the
+ * call's {@link ReplyChannel}. Thread-safe: the method table is immutable.
  */
 final class CallDispatcher {
   private static final Logger log = LoggerFactory.getLogger(CallDispatcher.class);
@@ -42,10 +41,36 @@ final class CallDispatcher {
   }
 
   /**
-   * Starts one call. Runs on the event loop; {@code frame} stays owned by the caller, and the
-   * call keeps a retained slice of its data section until the handler returns.
+   * Takes one received frame (its length prefix stripped) and starts its call; a frame whose
+   * header still names a call but is otherwise malformed is answered PROTOCOL_ERROR. {@code frame}
+   * stays owned by the caller.
+   *
+   * @param inline run a blocking handler on this thread (a connection served by a thread of its
+   *     own) instead of handing it to the blocking executor (an event loop, which must not block)
+   * @return false when the frame is unreadable and the connection must be closed
    */
-  void dispatch(Channel channel, RpcFrame frame) {
+  boolean receive(ReplyChannel channel, ByteBuf frame, boolean inline) {
+    try {
+      dispatch(channel, RpcFrame.decode(frame), inline);
+      return true;
+    } catch (MalformedFrameException e) {
+      if (!e.hasCallId()) {
+        log.warn("{}: closing connection from {}: malformed frame: {}", serverName, channel.peer(), e.getMessage());
+        return false;
+      }
+      log.warn(
+          "{}: malformed frame from {} (call #{}): {}; answering PROTOCOL_ERROR",
+          serverName, channel.peer(), e.callId(), e.getMessage());
+      replyError(channel, e.callId(), StatusCode.PROTOCOL_ERROR, "malformed frame: " + e.getMessage());
+      return true;
+    }
+  }
+
+  /**
+   * Starts one call; the call keeps a retained slice of the frame's data section until the
+   * handler returns.
+   */
+  private void dispatch(ReplyChannel channel, RpcFrame frame, boolean inline) {
     RpcHeader header = frame.header();
     long callId = header.getCallId();
     if (header.getReply()) {
@@ -66,11 +91,11 @@ final class CallDispatcher {
               + "; check that the caller talks to the right daemon and that versions match");
       return;
     }
-    start(channel, registration, frame);
+    start(channel, registration, frame, inline);
   }
 
   private <Req extends Message> void start(
-      Channel channel, MethodRegistration<Req> registration, RpcFrame frame) {
+      ReplyChannel channel, MethodRegistration<Req> registration, RpcFrame frame, boolean inline) {
     RpcHeader header = frame.header();
     long callId = header.getCallId();
     long arrivedNanos = System.nanoTime();
@@ -89,12 +114,16 @@ final class CallDispatcher {
           "request body of " + registration.method() + " does not parse: " + e.getMessage());
       return;
     }
-    String peer = String.valueOf(channel.remoteAddress());
+    String peer = channel.peer();
     ByteBuf data = frame.data().retainedSlice();
     RpcCall<Req> call = new RpcCall<>(registration.method(), request, data, header.getEpoch(), deadlineNanos, peer);
     if (registration.onEventLoop()) {
       // No thread hand-off: each one costs a wake-up, which on a small VM is most of a call.
       runOnEventLoop(channel, registration, call, callId);
+      return;
+    }
+    if (inline) {
+      run(channel, registration, call, callId);
       return;
     }
     try {
@@ -112,7 +141,7 @@ final class CallDispatcher {
   }
 
   private <Req extends Message> void run(
-      Channel channel, MethodRegistration<Req> registration, RpcCall<Req> call, long callId) {
+      ReplyChannel channel, MethodRegistration<Req> registration, RpcCall<Req> call, long callId) {
     RpcReply reply;
     try {
       if (pastDeadline(channel, call, callId)) {
@@ -129,7 +158,7 @@ final class CallDispatcher {
   }
 
   private <Req extends Message> void runOnEventLoop(
-      Channel channel, MethodRegistration<Req> registration, RpcCall<Req> call, long callId) {
+      ReplyChannel channel, MethodRegistration<Req> registration, RpcCall<Req> call, long callId) {
     CompletionStage<RpcReply> stage;
     try {
       if (pastDeadline(channel, call, callId)) {
@@ -157,7 +186,7 @@ final class CallDispatcher {
   }
 
   /** Answers TIMED_OUT and returns true when the caller has given up (running it would only waste the disk or the lock). */
-  private boolean pastDeadline(Channel channel, RpcCall<?> call, long callId) {
+  private boolean pastDeadline(ReplyChannel channel, RpcCall<?> call, long callId) {
     if (System.nanoTime() - call.deadlineNanos() < 0) {
       return false;
     }
@@ -169,7 +198,7 @@ final class CallDispatcher {
     return true;
   }
 
-  private void replyFailure(Channel channel, long callId, RpcCall<?> call, Throwable t) {
+  private void replyFailure(ReplyChannel channel, long callId, RpcCall<?> call, Throwable t) {
     if (t instanceof StrataException e) {
       replyError(channel, callId, e.code(), e.getMessage());
       return;
@@ -185,14 +214,14 @@ final class CallDispatcher {
     return t;
   }
 
-  private void writeReply(Channel channel, long callId, String method, RpcReply reply) {
+  private void writeReply(ReplyChannel channel, long callId, String method, RpcReply reply) {
     if (reply == null) {
       log.error("{}: handler of {} #{} returned a null RpcReply", serverName, method, callId);
       replyError(channel, callId, StatusCode.INTERNAL, "handler of " + method + " returned a null RpcReply");
       return;
     }
     ByteBuf replyData = reply.data() == null ? Unpooled.EMPTY_BUFFER : reply.data();
-    if (!channel.isActive()) {
+    if (!channel.isOpen()) {
       replyData.release();
       log.debug("{}: {} #{} finished after its caller left; reply dropped", serverName, method, callId);
       return;
@@ -210,12 +239,12 @@ final class CallDispatcher {
       replyError(channel, callId, StatusCode.INTERNAL, e.toString());
       return;
     }
-    write(channel, callId, out);
+    channel.send(out, callId);
   }
 
   /** Answers {@code callId} with an error status; safe from any thread. */
-  void replyError(Channel channel, long callId, StatusCode code, String message) {
-    if (!channel.isActive()) {
+  void replyError(ReplyChannel channel, long callId, StatusCode code, String message) {
+    if (!channel.isOpen()) {
       log.debug("{}: #{} failed with {} after its caller left: {}", serverName, callId, code, message);
       return;
     }
@@ -226,21 +255,6 @@ final class CallDispatcher {
             .setStatus(code.wire())
             .setMessage(message == null ? "" : message)
             .build();
-    write(channel, callId, RpcFrame.encode(channel.alloc(), header, null, Unpooled.EMPTY_BUFFER));
-  }
-
-  private void write(Channel channel, long callId, ByteBuf frame) {
-    // Netty releases the frame once written, or when the write fails (e.g. the caller left).
-    channel
-        .writeAndFlush(frame)
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (!f.isSuccess() && f.channel().isOpen()) {
-                    log.warn(
-                        "{}: reply to #{} for {} could not be written",
-                        serverName, callId, f.channel().remoteAddress(), f.cause());
-                  }
-                });
+    channel.send(RpcFrame.encode(channel.alloc(), header, null, Unpooled.EMPTY_BUFFER), callId);
   }
 }

@@ -36,7 +36,12 @@ import org.slf4j.LoggerFactory;
  * <p>Each {@link RpcHandler} runs on its own virtual thread; an {@link AsyncRpcHandler} runs on
  * the event loop that read the call and must not block. Unknown methods are answered NOT_IMPLEMENTED,
  * unparsable requests PROTOCOL_ERROR, calls past their deadline TIMED_OUT; a connection that
- * sends an oversized or unreadable frame is closed without disturbing the others. Thread-safe.
+ * sends an oversized or unreadable frame is closed without disturbing the others.
+ *
+ * <p>With {@link Builder#directListener} the server also listens on a second port where each
+ * connection has a thread of its own that runs the handlers itself ({@link DirectListener}): for
+ * callers that make one call at a time on a connection of their own ({@link
+ * BlockingRpcConnection}). Same methods, same answers. Thread-safe.
  */
 public final class RpcServer implements AutoCloseable {
   /** Default largest frame accepted: 1 MiB write + headers, with room to spare. */
@@ -44,11 +49,16 @@ public final class RpcServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
 
+  /** Direct connections served at once: one thread each; callers keep a few per thread of theirs. */
+  static final int MAX_DIRECT_CONNECTIONS = 2048;
+
   private final String name;
   private final InetSocketAddress bindAddress;
   private final int maxFrameBytes;
   private final CallDispatcher dispatcher;
   private final LifeCycle lifeCycle;
+  private final InetSocketAddress directBind;
+  private volatile DirectListener direct;
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   private volatile Transport transport;
   private volatile Channel serverChannel;
@@ -59,6 +69,7 @@ public final class RpcServer implements AutoCloseable {
     this.maxFrameBytes = builder.maxFrameBytes;
     this.dispatcher = new CallDispatcher(name, builder.methods, builder.blockingExecutor);
     this.lifeCycle = new LifeCycle("rpc-server " + name);
+    this.directBind = builder.directBind;
   }
 
   public static Builder builder(String name) {
@@ -100,8 +111,20 @@ public final class RpcServer implements AutoCloseable {
           bound.cause());
     }
     serverChannel = bound.channel();
+    if (directBind != null) {
+      try {
+        direct = DirectListener.start(name, directBind, maxFrameBytes, MAX_DIRECT_CONNECTIONS, dispatcher);
+      } catch (StrataException e) {
+        serverChannel.close().awaitUninterruptibly();
+        lifeCycle.transition(LifeCycle.State.FAILED);
+        t.shutdown();
+        throw e;
+      }
+    }
     lifeCycle.transition(LifeCycle.State.RUNNING);
-    log.info("{}: serving RPC on {} ({})", name, serverChannel.localAddress(), t.kind());
+    log.info(
+        "{}: serving RPC on {} ({}){}", name, serverChannel.localAddress(), t.kind(),
+        direct == null ? "" : ", direct connections on " + direct.address());
     return this;
   }
 
@@ -118,9 +141,18 @@ public final class RpcServer implements AutoCloseable {
     return (InetSocketAddress) ch.localAddress();
   }
 
-  /** How many client connections are open right now (for tests and metrics). */
+  /**
+   * Where the direct listener listens (see {@link Builder#directListener}), or null without one.
+   */
+  public InetSocketAddress directAddress() {
+    DirectListener d = direct;
+    return d == null ? null : d.address();
+  }
+
+  /** How many client connections are open right now, direct ones included (for tests and metrics). */
   public int openConnections() {
-    return connections.size();
+    DirectListener d = direct;
+    return connections.size() + (d == null ? 0 : d.openConnections());
   }
 
   /** The server's state: NEW, RUNNING, CLOSED... */
@@ -145,6 +177,10 @@ public final class RpcServer implements AutoCloseable {
     if (ch != null) {
       ch.close().awaitUninterruptibly();
     }
+    DirectListener d = direct;
+    if (d != null) {
+      d.close();
+    }
     for (Channel connection : List.copyOf(connections)) {
       connection.close();
     }
@@ -162,6 +198,7 @@ public final class RpcServer implements AutoCloseable {
     private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
     private final Map<String, MethodRegistration<?>> methods = new LinkedHashMap<>();
     private Executor blockingExecutor;
+    private InetSocketAddress directBind;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -170,6 +207,16 @@ public final class RpcServer implements AutoCloseable {
     /** Where to listen; default 127.0.0.1 on an ephemeral port. */
     public Builder bind(InetSocketAddress address) {
       this.bindAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
+     * Also listens on {@code address} (port 0: any free one) for direct connections, each served
+     * by a thread of its own that runs the handlers itself, for callers using {@link
+     * BlockingRpcConnection}. Off by default.
+     */
+    public Builder directListener(InetSocketAddress address) {
+      this.directBind = Objects.requireNonNull(address, "address");
       return this;
     }
 

@@ -6,16 +6,15 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
-import io.stratafs.common.StatusCode;
 import java.io.IOException;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server end of every connection: tracks open connections, turns each frame into a call for
- * the {@link CallDispatcher}, and deals with peers that send garbage: a frame whose header still
- * names a call gets a PROTOCOL_ERROR reply, anything else closes that one connection. Shared by
+ * The server end of every Netty connection: tracks open connections, hands each frame to the
+ * {@link CallDispatcher}, and closes a connection that sends garbage (a frame whose header still
+ * names a call gets a PROTOCOL_ERROR reply instead) or an oversized frame, alone. Shared by
  * all connections of a server; state is the thread-safe {@code connections} set.
  */
 @ChannelHandler.Sharable
@@ -51,18 +50,7 @@ final class ServerInboundHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf frame = (ByteBuf) msg;
     try {
-      dispatcher.dispatch(ctx.channel(), RpcFrame.decode(frame));
-    } catch (MalformedFrameException e) {
-      if (e.hasCallId()) {
-        log.warn(
-            "{}: malformed frame from {} (call #{}): {}; answering PROTOCOL_ERROR",
-            serverName, ctx.channel().remoteAddress(), e.callId(), e.getMessage());
-        dispatcher.replyError(
-            ctx.channel(), e.callId(), StatusCode.PROTOCOL_ERROR, "malformed frame: " + e.getMessage());
-      } else {
-        log.warn(
-            "{}: closing connection from {}: malformed frame: {}",
-            serverName, ctx.channel().remoteAddress(), e.getMessage());
+      if (!dispatcher.receive(new NettyReplyChannel(serverName, ctx.channel()), frame, false)) {
         ctx.close();
       }
     } finally {

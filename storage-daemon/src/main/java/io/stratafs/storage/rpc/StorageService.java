@@ -43,11 +43,16 @@ public final class StorageService implements AutoCloseable {
 
   public static StorageService start(
       String storageId, ChunkStore store, InetSocketAddress bind, LifeCycle lifeCycle) {
-    return start(storageId, store, new ExternalTargets(List.of()), bind, lifeCycle);
+    return start(storageId, store, new ExternalTargets(List.of()), bind, null, lifeCycle);
   }
 
+  /**
+   * @param directBind where the direct listener listens (connections served by a thread each,
+   *     running the handlers themselves, ADR 024), or null for none
+   */
   public static StorageService start(
-      String storageId, ChunkStore store, ExternalTargets externals, InetSocketAddress bind, LifeCycle lifeCycle) {
+      String storageId, ChunkStore store, ExternalTargets externals, InetSocketAddress bind, InetSocketAddress directBind,
+      LifeCycle lifeCycle) {
     RpcClient peers = new RpcClient("storage-" + storageId + "-peers");
     ChainForwarder chain = new ChainForwarder(peers);
     // Platform threads: handlers live in file I/O and fsync, where a virtual thread pins its
@@ -56,9 +61,12 @@ public final class StorageService implements AutoCloseable {
         Executors.newCachedThreadPool(Thread.ofPlatform().name("storage-" + storageId + "-handler-", 0).daemon().factory());
     RpcServer server;
     try {
+      RpcServer.Builder builder = RpcServer.builder("storage-" + storageId).bind(bind);
+      if (directBind != null) {
+        builder.directListener(directBind);
+      }
       server =
-          RpcServer.builder("storage-" + storageId)
-              .bind(bind)
+          builder
               .blockingExecutor(handlers)
               .handler(Methods.STORAGE_WRITE, WriteChunkRequest.parser(), guarded(lifeCycle, new WriteChunkHandler(store, chain)))
               .handler(Methods.STORAGE_READ, ReadChunkRequest.parser(), guarded(lifeCycle, new ReadChunkHandler(store)))
@@ -100,6 +108,11 @@ public final class StorageService implements AutoCloseable {
 
   public InetSocketAddress address() {
     return server.address();
+  }
+
+  /** Where the direct listener listens, or null without one. */
+  public InetSocketAddress directAddress() {
+    return server.directAddress();
   }
 
   @Override

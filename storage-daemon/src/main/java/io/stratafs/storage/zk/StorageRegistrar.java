@@ -43,6 +43,7 @@ public final class StorageRegistrar implements AutoCloseable {
   private final ScheduledExecutorService refresher;
   private final ChunkStore store;
   private final String address;
+  private final String directAddress;
   private final Map<String, String> labels;
   private final String path;
   private final List<ExternalTarget> externals;
@@ -53,12 +54,14 @@ public final class StorageRegistrar implements AutoCloseable {
       String path,
       ChunkStore store,
       String address,
+      String directAddress,
       Map<String, String> labels,
       List<ExternalTarget> externals) {
     this.zk = zk;
     this.path = path;
     this.store = store;
     this.address = address;
+    this.directAddress = directAddress;
     this.labels = labels;
     this.externals = List.copyOf(externals);
     this.node = new PersistentNode(zk, CreateMode.EPHEMERAL, false, path, registration());
@@ -90,6 +93,21 @@ public final class StorageRegistrar implements AutoCloseable {
       String address,
       Map<String, String> labels,
       List<ExternalTarget> externals) {
+    return start(zkConnect, fsName, store, address, "", labels, externals);
+  }
+
+  /**
+   * As above, also publishing the daemon's direct listener ({@code directAddress} host:port, ""
+   * for none), where the mounts' per-thread connections go.
+   */
+  public static StorageRegistrar start(
+      String zkConnect,
+      String fsName,
+      ChunkStore store,
+      String address,
+      String directAddress,
+      Map<String, String> labels,
+      List<ExternalTarget> externals) {
     CuratorFramework zk =
         CuratorFrameworkFactory.builder()
             .connectString(zkConnect)
@@ -98,7 +116,7 @@ public final class StorageRegistrar implements AutoCloseable {
     zk.start();
     StorageRegistrar r;
     try {
-      r = new StorageRegistrar(zk, ZkPaths.storage(fsName, store.storageId()), store, address, labels, externals);
+      r = new StorageRegistrar(zk, ZkPaths.storage(fsName, store.storageId()), store, address, directAddress, labels, externals);
     } catch (RuntimeException e) {
       zk.close();
       throw e;
@@ -169,6 +187,7 @@ public final class StorageRegistrar implements AutoCloseable {
         StorageRegistration.newBuilder()
             .setStorageId(store.storageId())
             .setAddress(address)
+            .setDirectAddress(directAddress)
             .putAllLabels(labels)
             .addAllDevices(WireStats.toProto(store.usage()))
             .setUpdatedAtMs(System.currentTimeMillis())
