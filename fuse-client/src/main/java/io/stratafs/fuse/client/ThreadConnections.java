@@ -72,21 +72,10 @@ final class ThreadConnections implements AutoCloseable {
     return !Thread.currentThread().isVirtual();
   }
 
+  /** Makes the call and waits for its reply (not retried: the caller has its own rules). */
   <R extends Message> R call(
       InetSocketAddress address, String method, Message request, Parser<R> parser, long epoch, Duration timeout) {
-    return call(address, method, request, Unpooled.EMPTY_BUFFER, parser, epoch, timeout);
-  }
-
-  /** With bulk {@code data} after the request; ownership of {@code data} passes here. */
-  <R extends Message> R call(
-      InetSocketAddress address,
-      String method,
-      Message request,
-      ByteBuf data,
-      Parser<R> parser,
-      long epoch,
-      Duration timeout) {
-    return send(address, method, request, data, parser, epoch, timeout, false).reply();
+    return send(address, method, request, Unpooled.EMPTY_BUFFER, parser, epoch, timeout, false).reply();
   }
 
   /**

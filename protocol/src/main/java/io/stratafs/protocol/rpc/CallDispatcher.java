@@ -243,7 +243,7 @@ final class CallDispatcher {
   }
 
   /** Answers {@code callId} with an error status; safe from any thread. */
-  void replyError(ReplyChannel channel, long callId, StatusCode code, String message) {
+  private void replyError(ReplyChannel channel, long callId, StatusCode code, String message) {
     if (!channel.isOpen()) {
       log.debug("{}: #{} failed with {} after its caller left: {}", serverName, callId, code, message);
       return;
