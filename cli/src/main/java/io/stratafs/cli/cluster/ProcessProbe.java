@@ -1,5 +1,8 @@
 package io.stratafs.cli.cluster;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -26,5 +29,26 @@ public final class ProcessProbe {
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
         .filter(h -> h.info().commandLine().map(cl -> cl.contains(MARKER)).orElse(false));
+  }
+
+  /**
+   * Whether the process has ended: gone, or a zombie. The JDK counts a zombie as alive, and our
+   * daemons' parent is init (the {@code up} that started them has exited), which may take a second
+   * or two to reap one: {@code strata down} waited that long for each process.
+   */
+  public static boolean hasEnded(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return true;
+    }
+    String stat;
+    try {
+      stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    } catch (IOException e) {
+      return !process.isAlive(); // no /proc entry: gone by now, or not Linux
+    }
+    // "pid (comm) state ...": comm may hold spaces and parentheses, so the state follows the last ')'.
+    int close = stat.lastIndexOf(')');
+    char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+    return state == 'Z' || state == 'X';
   }
 }

@@ -1,9 +1,6 @@
 package io.stratafs.cli.cluster;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Stops one process: SIGTERM (the daemons close cleanly in their shutdown hook: the mount
@@ -16,28 +13,37 @@ final class ProcessStopper {
     STILL_RUNNING,
   }
 
+  /**
+   * How often the end of the process is checked. Our daemons are not children of this command
+   * (the {@code up} that started them has exited), so there is no wait() to block in; the JDK's
+   * own {@code onExit()} for such a process polls too, from 300 ms upwards.
+   */
+  private static final long POLL_MILLIS = 20;
+
   private ProcessStopper() {}
 
   static Outcome stop(ProcessHandle process, Duration grace) {
     process.destroy();
-    if (awaitExit(process, grace)) {
+    if (awaitEnd(process, grace)) {
       return Outcome.TERMINATED;
     }
     process.destroyForcibly();
-    return awaitExit(process, Duration.ofSeconds(10)) ? Outcome.KILLED : Outcome.STILL_RUNNING;
+    return awaitEnd(process, Duration.ofSeconds(10)) ? Outcome.KILLED : Outcome.STILL_RUNNING;
   }
 
-  private static boolean awaitExit(ProcessHandle process, Duration timeout) {
-    try {
-      process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return !process.isAlive();
-    } catch (ExecutionException e) {
-      return !process.isAlive();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !process.isAlive();
+  private static boolean awaitEnd(ProcessHandle process, Duration timeout) {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!ProcessProbe.hasEnded(process)) {
+      if (System.nanoTime() - end > 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return ProcessProbe.hasEnded(process);
+      }
     }
+    return true;
   }
 }

@@ -35,6 +35,7 @@ class UpPlanTest {
 
   @AfterEach
   void stopProcesses() throws InterruptedException {
+    live.descendants().forEach(ProcessHandle::destroyForcibly); // bash's sleep, not to outlive the test
     live.destroyForcibly();
     live.waitFor(10, TimeUnit.SECONDS);
   }

@@ -1,15 +1,18 @@
 package io.stratafs.posix;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.stratafs.cli.cluster.ClusterFile;
 import io.stratafs.cli.cluster.ClusterProcess;
+import io.stratafs.cli.cluster.ProcessProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -103,7 +106,7 @@ final class StrataCli {
     assertThat(p.pid()).as("pid of %s", id).isNotNull();
     ProcessHandle.of(p.pid()).ifPresent(h -> {
       h.destroyForcibly();
-      h.onExit().orTimeout(60, TimeUnit.SECONDS).join();
+      awaitEnd(h);
     });
   }
 
@@ -122,8 +125,16 @@ final class StrataCli {
     }
     assertThat(killed).as("processes killed").isNotEmpty();
     for (ProcessHandle h : killed) {
-      h.onExit().orTimeout(60, TimeUnit.SECONDS).join();
+      awaitEnd(h);
     }
+  }
+
+  /** Until the process is gone or a zombie (init reaps those when it gets to it). */
+  private static void awaitEnd(ProcessHandle h) {
+    await("end of pid " + h.pid())
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> ProcessProbe.hasEnded(h));
   }
 
   private String run(List<String> args) throws IOException, InterruptedException {
