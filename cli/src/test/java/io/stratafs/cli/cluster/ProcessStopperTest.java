@@ -24,15 +24,17 @@ class ProcessStopperTest {
   }
 
   /**
-   * A zombie that stays one: bash starts a short sleep in the background, then becomes (exec) a
-   * long sleep, which never waits for the child it inherited.
+   * A zombie that stays one, and was a strata process while it ran: bash starts a short-lived
+   * child whose command line carries the marker, then becomes (exec) a long sleep, which never
+   * waits for the child it inherited.
    */
   private ProcessHandle zombie() throws Exception {
-    parent = new ProcessBuilder("bash", "-c", "sleep 0.2 & exec sleep 60").start();
+    parent = new ProcessBuilder("bash", "-c", "bash -c 'sleep 3; true' io.stratafs.cli.Strata & exec sleep 60").start();
     ProcessHandle child =
         await()
             .atMost(Duration.ofSeconds(20))
             .until(() -> parent.toHandle().children().findFirst().orElse(null), c -> c != null);
+    assertThat(ProcessProbe.isStrataProcess(child.pid())).as("the child while it runs").isTrue();
     await().atMost(Duration.ofSeconds(20)).until(() -> ProcessProbe.hasEnded(child));
     return child;
   }
@@ -42,7 +44,7 @@ class ProcessStopperTest {
     ProcessHandle zombie = zombie();
     assertThat(zombie.isAlive()).as("the JDK's view of a zombie").isTrue();
     assertThat(ProcessProbe.hasEnded(zombie)).isTrue();
-    assertThat(ProcessProbe.handle(zombie.pid())).as("a zombie is not a running strata process").isEmpty();
+    assertThat(ProcessProbe.isStrataProcess(zombie.pid())).as("a zombie is no longer a running strata process").isFalse();
   }
 
   @Test
