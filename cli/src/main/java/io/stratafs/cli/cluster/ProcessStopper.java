@@ -15,8 +15,8 @@ final class ProcessStopper {
 
   /**
    * How often the end of the process is checked. Our daemons are not children of this command
-   * (the {@code up} that started them has exited), so there is no wait() to block in; the JDK's
-   * own {@code onExit()} for such a process polls too, from 300 ms upwards.
+   * (the {@code up} that started them has exited), so there is no wait() to block in, and the
+   * JDK's {@code onExit()} would also wait for init to reap the zombie.
    */
   private static final long POLL_MILLIS = 20;
 
