@@ -10,7 +10,6 @@ import io.netty.util.internal.OutOfDirectMemoryError;
 import io.stratafs.common.ChunkFileFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,8 +30,8 @@ import java.util.function.BiFunction;
  * write racing this read looks like), an I/O error — answers {@link #NOT_SERVED}, and the caller
  * reads through the daemon, which takes the chunk's lock and reports real corruption. So this
  * class can only ever make a read faster, never change its answer. Open files are kept between
- * reads ({@link ReplicaFiles}), checked on every read to be still the files their paths name.
- * Thread-safe.
+ * reads ({@link ReplicaFiles}), checked on every read to be still the files their paths name, and
+ * read by descriptor ({@link PosixFiles}). Thread-safe.
  */
 public final class LocalReplicaReader implements AutoCloseable {
   /** {@link #tryRead} could not serve the read; use the daemon. */
@@ -64,11 +63,8 @@ public final class LocalReplicaReader implements AutoCloseable {
     if (device.isEmpty() || replica.getIncarnation() == 0) {
       return NOT_SERVED;
     }
-    Path dir = ChunkFileFormat.chunkDir(device.get().root(), chunk.getChunkId());
-    String stem = ChunkFileFormat.stem(chunk.getChunkId());
-    try {
-      ReplicaFiles.Open f = files.get(dir.resolve(stem + ChunkFileFormat.DATA_SUFFIX), dir.resolve(stem + ChunkFileFormat.CRC_SUFFIX));
-      return f == null ? NOT_SERVED : read(f.data(), f.crc(), device.get().blockSize(), offset, dst);
+    try (ReplicaFiles.Lease f = files.get(device.get().root(), chunk.getChunkId())) {
+      return f == null ? NOT_SERVED : read(f, device.get().blockSize(), offset, dst);
     } catch (NoSuchFileException e) {
       return NOT_SERVED; // not written yet, or gone: the daemon knows which
     } catch (IOException | RuntimeException | OutOfDirectMemoryError e) {
@@ -76,9 +72,9 @@ public final class LocalReplicaReader implements AutoCloseable {
     }
   }
 
-  private static int read(FileChannel data, FileChannel crcFile, int blockSize, long offset, ByteBuffer dst)
+  private static int read(ReplicaFiles.Lease f, int blockSize, long offset, ByteBuffer dst)
       throws IOException {
-    long chunkLength = data.size();
+    long chunkLength = f.dataSize();
     if (dst.remaining() == 0 || offset >= chunkLength) {
       return 0;
     }
@@ -88,27 +84,28 @@ public final class LocalReplicaReader implements AutoCloseable {
     long start = first * blockSize;
     int n = (int) (Math.min((last + 1) * blockSize, chunkLength) - start);
     int blocks = (int) (last - first + 1);
-    ByteBuffer crcs = ByteBuffer.allocate(blocks * 4);
-    if (!readFully(crcFile, crcs, first * 4)) {
-      return NOT_SERVED;
+    byte[] crcBytes = new byte[blocks * ChunkFileFormat.CRC_ENTRY_BYTES];
+    if (!PosixFiles.read(f.crc(), crcBytes, first * ChunkFileFormat.CRC_ENTRY_BYTES)) {
+      return NOT_SERVED; // the checksum file is short: the daemon decides what that means
     }
+    ByteBuffer crcs = ByteBuffer.wrap(crcBytes);
     if (dst.isDirect() && start == offset && start + n == end) {
       // Block-aligned (what the kernel's page-sized reads are): read into the caller's buffer and
       // verify there, with no copy. On a mismatch the caller's fallback read overwrites it.
-      return verifyAndCopy(data, dst.duplicate().limit(dst.position() + n), blockSize, start, crcs, blocks, offset, end, null);
+      return verifyAndCopy(f.data(), dst.duplicate().limit(dst.position() + n), blockSize, start, crcs, blocks, offset, end, null);
     }
     if (n <= SMALL_READ_BYTES && !Thread.currentThread().isVirtual()) {
       // Small reads (a random 4 KiB read needs one or two blocks) reuse this thread's buffer: the
       // FUSE workers and the I/O pool are few and long-lived, 128 KiB each.
       return verifyAndCopy(
-          data, SMALL_READ_BUFFER.get().clear().limit(n), blockSize, start, crcs, blocks, offset, end, dst);
+          f.data(), SMALL_READ_BUFFER.get().clear().limit(n), blockSize, start, crcs, blocks, offset, end, dst);
     }
     // Otherwise a direct buffer freed at once: a heap one would make the JDK cache a temporary
     // direct buffer of the read's size in every reading thread, and a pooled one grows arenas per
     // reading thread; both outside the heap bound (the mount must stay under 512 MiB RSS).
     ByteBuf direct = UnpooledByteBufAllocator.DEFAULT.directBuffer(n, n);
     try {
-      return verifyAndCopy(data, direct.nioBuffer(0, n), blockSize, start, crcs, blocks, offset, end, dst);
+      return verifyAndCopy(f.data(), direct.nioBuffer(0, n), blockSize, start, crcs, blocks, offset, end, dst);
     } finally {
       direct.release();
     }
@@ -119,7 +116,7 @@ public final class LocalReplicaReader implements AutoCloseable {
    * asked range to {@code dst} (none when null: {@code into} is the destination).
    */
   private static int verifyAndCopy(
-      FileChannel data,
+      int data,
       ByteBuffer into,
       int blockSize,
       long start,
@@ -131,9 +128,10 @@ public final class LocalReplicaReader implements AutoCloseable {
       throws IOException {
     ByteBuffer buf = into.slice(); // index 0 = the first block's first byte
     int n = buf.remaining();
-    if (!readFully(data, buf, start)) {
+    if (!PosixFiles.readFully(data, buf, start)) {
       return NOT_SERVED;
     }
+    buf.flip();
     for (int i = 0; i < blocks; i++) {
       int blockStart = i * blockSize;
       int blockLen = Math.min(blockSize, n - blockStart);
@@ -149,24 +147,9 @@ public final class LocalReplicaReader implements AutoCloseable {
     return count;
   }
 
-
-
   @Override
   public void close() {
     files.close();
-  }
-
-  private static boolean readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-    long pos = position;
-    while (buf.hasRemaining()) {
-      int got = ch.read(buf, pos);
-      if (got < 0) {
-        return false;
-      }
-      pos += got;
-    }
-    buf.flip();
-    return true;
   }
 
   private Optional<LocalDevice> device(Replica replica) {

@@ -1,34 +1,81 @@
 package io.stratafs.fuse.client;
 
+import io.stratafs.common.ChunkFileFormat;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The chunk and CRC files of local replicas, kept open between short-circuit reads: opening and
- * closing two files was a fifth of a 4 KiB random read's CPU. Before each use both paths are
- * stat'ed and must still name the very files held open (device and inode), so a replica the
- * daemon deleted and wrote again (healing, a rewrite after truncation) is reopened, never read
- * from the old copy: while a descriptor is held its inode cannot be freed, so its number cannot
- * come back for another file. Thread-safe; a file closed under a reader (eviction, close) makes
- * that read fail with an IOException, which the caller answers through the daemon.
+ * closing two files was a fifth of a 4 KiB random read's CPU. Before each use both held files are
+ * {@code fstat}ed and must still have a link. The storage daemon never renames a chunk file; it
+ * deletes one ({@code ChunkStore.delete}) and may create a new one under the same name (healing, a
+ * rewrite after truncation). So a held file with links is still the one its path names, and one
+ * without is reopened, never read from. Both are checked after both are open, so a pair is never
+ * half old, half new.
+ *
+ * <p>Descriptors are plain numbers, which the kernel hands out again once closed: a file evicted
+ * or closed while a read uses it stays open until that read lets go ({@link Lease#close()}), so a
+ * read never reaches another file through a reused number. Thread-safe.
  */
 final class ReplicaFiles implements AutoCloseable {
-  /** Both files of one replica, and the identity (st_dev, st_ino) each had when opened. */
-  record Open(FileChannel data, FileChannel crc, Object dataKey, Object crcKey) {
+  /** Both descriptors of one replica; closed when neither the cache nor a read holds them. */
+  static final class Open {
+    final int data;
+    final int crc;
+    /** One per holder (the cache, each read in progress); 0 = closed. */
+    private final AtomicInteger refs = new AtomicInteger(1);
+
+    private Open(int data, int crc) {
+      this.data = data;
+      this.crc = crc;
+    }
+
+    /** Takes a reference, unless the files are already closed. */
+    boolean retain() {
+      for (int r = refs.get(); r > 0; r = refs.get()) {
+        if (refs.compareAndSet(r, r + 1)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    void release() {
+      if (refs.decrementAndGet() == 0) {
+        PosixFiles.close(data);
+        PosixFiles.close(crc);
+      }
+    }
+
     boolean isOpen() {
-      return data.isOpen() && crc.isOpen();
+      return refs.get() > 0;
     }
   }
 
+  /** One read's hold on a replica's files, with the data file's size when they were checked. */
+  record Lease(Open files, long dataSize) implements AutoCloseable {
+    int data() {
+      return files.data;
+    }
+
+    int crc() {
+      return files.crc;
+    }
+
+    @Override
+    public void close() {
+      files.release();
+    }
+  }
+
+  private record Key(Path deviceRoot, long chunkId) {}
+
   private final int capacity;
-  private final Map<Path, Open> open = new ConcurrentHashMap<>();
+  private final Map<Key, Open> open = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   ReplicaFiles(int capacity) {
@@ -36,67 +83,77 @@ final class ReplicaFiles implements AutoCloseable {
   }
 
   /**
-   * The replica's files, open for reading, still the ones the paths name; null when they changed
-   * while being opened (the caller reads through the daemon).
+   * The files of chunk {@code chunkId} on the device at {@code deviceRoot}, open for reading and
+   * still linked, held until the lease is closed; null when they were deleted while being opened
+   * (the caller reads through the daemon).
    *
    * @throws java.nio.file.NoSuchFileException when either file does not exist
    */
-  Open get(Path dataPath, Path crcPath) throws IOException {
-    Object dataKey = identity(dataPath);
-    Object crcKey = identity(crcPath);
-    Open held = open.get(dataPath);
-    if (held != null && held.isOpen() && held.dataKey().equals(dataKey) && held.crcKey().equals(crcKey)) {
-      return held;
+  Lease get(Path deviceRoot, long chunkId) throws IOException {
+    Key key = new Key(deviceRoot, chunkId);
+    Open held = open.get(key);
+    if (held != null && held.retain()) {
+      Lease lease;
+      try {
+        lease = checked(held);
+      } catch (IOException e) {
+        held.release();
+        throw e;
+      }
+      if (lease != null) {
+        return lease;
+      }
+      held.release();
+      if (open.remove(key, held)) {
+        held.release(); // the cache's reference: deleted files are not kept
+      }
     }
-    if (held != null && open.remove(dataPath, held)) {
-      closeQuietly(held);
-    }
-    FileChannel data = FileChannel.open(dataPath, StandardOpenOption.READ);
-    FileChannel crc;
+    Open fresh = openFiles(deviceRoot, chunkId); // its one reference is this read's
+    Lease lease;
     try {
-      crc = FileChannel.open(crcPath, StandardOpenOption.READ);
+      lease = checked(fresh);
     } catch (IOException e) {
-      data.close();
+      fresh.release();
       throw e;
     }
-    Open fresh = new Open(data, crc, dataKey, crcKey);
-    // Replaced between the stat and the open: which file we hold is unknown, so use neither.
-    if (!identity(dataPath).equals(dataKey) || !identity(crcPath).equals(crcKey)) {
-      closeQuietly(fresh);
+    if (lease == null) {
+      fresh.release();
       return null;
     }
     makeRoom();
-    Open raced = open.putIfAbsent(dataPath, fresh);
-    if (raced != null || closed) {
-      closeQuietly(fresh); // another reader opened them first (or we are closing): use theirs next time
-      return closed ? null : raced;
+    fresh.retain(); // the cache's reference
+    if (open.putIfAbsent(key, fresh) != null || (closed && open.remove(key, fresh))) {
+      fresh.release(); // another reader cached its own pair (or we are closing): this one serves this read only
     }
-    return fresh;
+    return lease;
+  }
+
+  /** A lease on {@code o} (retained by the caller) if both files still have a link; else null. */
+  private static Lease checked(Open o) throws IOException {
+    long dataSize = PosixFiles.linkedSize(o.data);
+    return dataSize >= 0 && PosixFiles.linkedSize(o.crc) >= 0 ? new Lease(o, dataSize) : null;
+  }
+
+  private static Open openFiles(Path deviceRoot, long chunkId) throws IOException {
+    Path dir = ChunkFileFormat.chunkDir(deviceRoot, chunkId);
+    String stem = ChunkFileFormat.stem(chunkId);
+    int data = PosixFiles.open(dir.resolve(stem + ChunkFileFormat.DATA_SUFFIX));
+    try {
+      return new Open(data, PosixFiles.open(dir.resolve(stem + ChunkFileFormat.CRC_SUFFIX)));
+    } catch (IOException e) {
+      PosixFiles.close(data);
+      throw e;
+    }
   }
 
   private void makeRoom() {
-    Iterator<Map.Entry<Path, Open>> it = open.entrySet().iterator();
+    Iterator<Map.Entry<Key, Open>> it = open.entrySet().iterator();
     while (open.size() >= capacity && it.hasNext()) {
-      Open victim = it.next().getValue();
-      it.remove();
-      closeQuietly(victim);
-    }
-  }
-
-  private static Object identity(Path p) throws IOException {
-    return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
-  }
-
-  private static void closeQuietly(Open o) {
-    try {
-      o.data().close();
-    } catch (IOException e) {
-      // read-only: nothing lost
-    }
-    try {
-      o.crc().close();
-    } catch (IOException e) {
-      // read-only: nothing lost
+      Map.Entry<Key, Open> victim = it.next();
+      // Only the thread whose remove succeeds lets go of the cache's reference: never twice.
+      if (open.remove(victim.getKey(), victim.getValue())) {
+        victim.getValue().release();
+      }
     }
   }
 
@@ -107,9 +164,11 @@ final class ReplicaFiles implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    for (Open o : open.values()) {
-      closeQuietly(o);
+    for (Key k : open.keySet()) {
+      Open o = open.remove(k);
+      if (o != null) {
+        o.release();
+      }
     }
-    open.clear();
   }
 }
