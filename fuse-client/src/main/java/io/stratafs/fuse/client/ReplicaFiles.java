@@ -93,31 +93,17 @@ final class ReplicaFiles implements AutoCloseable {
     Key key = new Key(deviceRoot, chunkId);
     Open held = open.get(key);
     if (held != null && held.retain()) {
-      Lease lease;
-      try {
-        lease = checked(held);
-      } catch (IOException e) {
-        held.release();
-        throw e;
-      }
+      Lease lease = lease(held);
       if (lease != null) {
         return lease;
       }
-      held.release();
       if (open.remove(key, held)) {
         held.release(); // the cache's reference: deleted files are not kept
       }
     }
     Open fresh = openFiles(deviceRoot, chunkId); // its one reference is this read's
-    Lease lease;
-    try {
-      lease = checked(fresh);
-    } catch (IOException e) {
-      fresh.release();
-      throw e;
-    }
+    Lease lease = lease(fresh);
     if (lease == null) {
-      fresh.release();
       return null;
     }
     makeRoom();
@@ -128,10 +114,22 @@ final class ReplicaFiles implements AutoCloseable {
     return lease;
   }
 
-  /** A lease on {@code o} (retained by the caller) if both files still have a link; else null. */
-  private static Lease checked(Open o) throws IOException {
-    long dataSize = PosixFiles.linkedSize(o.data);
-    return dataSize >= 0 && PosixFiles.linkedSize(o.crc) >= 0 ? new Lease(o, dataSize) : null;
+  /**
+   * A lease on {@code o} if both files still have a link. The caller took a reference for it;
+   * without a lease (null or an error) that reference is let go here.
+   */
+  private static Lease lease(Open o) throws IOException {
+    try {
+      long dataSize = PosixFiles.linkedSize(o.data);
+      if (dataSize >= 0 && PosixFiles.linkedSize(o.crc) >= 0) {
+        return new Lease(o, dataSize);
+      }
+    } catch (IOException e) {
+      o.release();
+      throw e;
+    }
+    o.release();
+    return null;
   }
 
   private static Open openFiles(Path deviceRoot, long chunkId) throws IOException {
