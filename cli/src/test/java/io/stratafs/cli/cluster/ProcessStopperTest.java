@@ -63,6 +63,7 @@ class ProcessStopperTest {
     // stop returns once the process is a zombie; the JDK calls it alive until its reaper thread
     // has waited for it, a moment later, so wait for that rather than race it.
     assertThat(parent.waitFor(10, TimeUnit.SECONDS)).as("sleep ended").isTrue();
+    assertThat(parent.isAlive()).isFalse();
     assertThat(parent.exitValue()).as("by SIGTERM").isEqualTo(128 + 15);
   }
 
