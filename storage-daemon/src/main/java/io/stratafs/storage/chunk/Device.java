@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One device directory: where its chunk files live, its identity, and its capacity numbers.
@@ -40,6 +42,7 @@ import java.util.stream.Stream;
  * forgotten with it, so opening a device fsyncs every chunk directory first. Thread-safe.
  */
 public final class Device {
+  private static final Logger LOG = LoggerFactory.getLogger(Device.class);
   static final String CHUNK_SUFFIX = ChunkFileFormat.DATA_SUFFIX;
   static final String CRC_SUFFIX = ChunkFileFormat.CRC_SUFFIX;
 
@@ -52,6 +55,8 @@ public final class Device {
   private final Set<Long> unsyncedEntries = ConcurrentHashMap.newKeySet();
   private final long incarnation;
   private final BlockChecksums checksums;
+  /** See {@link #syncsWithOneFlush()}. */
+  private final boolean oneFlushSyncs;
   /** Chunk versions known to be on disk (ChunkVersions keeps it in step; see there). */
   private final Map<Long, Long> knownVersions = new ConcurrentHashMap<>();
 
@@ -62,6 +67,7 @@ public final class Device {
     this.chunksDir = spec.path().resolve("chunks");
     this.fileStore = fileStore;
     this.reserveBytes = reserveBytes;
+    this.oneFlushSyncs = PageWriteback.supports(fileStore);
   }
 
   /** Creates the directory if needed, claims it for {@code storageId} and scans its chunks. */
@@ -72,6 +78,9 @@ public final class Device {
       Device d = new Device(spec, Files.getFileStore(spec.path()), reserveBytes, identity);
       Files.createDirectories(d.chunksDir);
       d.scan();
+      LOG.info(
+          "device {} at {}: {} filesystem, chunk syncs flush the device {}",
+          spec.name(), spec.path(), d.fileStore.type(), d.oneFlushSyncs ? "once" : "once per file");
       return d;
     } catch (IOException e) {
       throw new StrataException(
@@ -112,6 +121,14 @@ public final class Device {
   }
 
   /** How this device's chunk files are checksummed. */
+  /**
+   * Whether a chunk sync may write checksum pages without a flush of their own and let the data
+   * file's fdatasync flush both (ext4 and xfs, ADR 027); otherwise each file gets an fdatasync.
+   */
+  boolean syncsWithOneFlush() {
+    return oneFlushSyncs;
+  }
+
   BlockChecksums checksums() {
     return checksums;
   }

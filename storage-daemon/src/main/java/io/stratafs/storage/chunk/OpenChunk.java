@@ -3,13 +3,16 @@ package io.stratafs.storage.chunk;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The open data and checksum channels of one chunk replica, reference counted: the cache holds one
  * reference and each operation in flight another, so evicting a chunk from the cache never closes
- * channels under an operation that is using them.
+ * channels under an operation that is using them. On a device that {@linkplain
+ * Device#syncsWithOneFlush() syncs with one flush} it also holds a read-only descriptor of each
+ * file for {@link PageWriteback}, and how much of the checksum file a full sync made durable.
  */
 final class OpenChunk {
   private static final Logger LOG = LoggerFactory.getLogger(OpenChunk.class);
@@ -19,12 +22,64 @@ final class OpenChunk {
   final FileChannel data;
   final FileChannel crc;
   private final AtomicInteger refs = new AtomicInteger(1);
+  /**
+   * The checksum file's length when an fdatasync of it last finished, -1 before the first: up to
+   * there its blocks are allocated and that is on disk, so rewriting them changes only data.
+   */
+  private final AtomicLong crcSyncedLength = new AtomicLong(-1);
+  /** Descriptors for {@link PageWriteback}, opened by the first sync that uses them; guarded by this. */
+  private int dataFd = -1;
+  private int crcFd = -1;
+  private boolean closed;
 
   OpenChunk(Device device, long chunkId, FileChannel data, FileChannel crc) {
     this.device = device;
     this.chunkId = chunkId;
     this.data = data;
     this.crc = crc;
+  }
+
+  /**
+   * The descriptors {@link PageWriteback} works on, {data, checksums}, opened on first use. Called
+   * under the chunk's lock: a replica is deleted only under its write lock, so the paths still
+   * name the files the channels hold.
+   */
+  synchronized int[] writebackDescriptors() throws IOException {
+    if (closed) {
+      throw new IOException("chunk " + ChunkStore.hex(chunkId) + " on " + device + " is already closed");
+    }
+    if (dataFd < 0) {
+      int fd = PageWriteback.open(device.dataPath(chunkId));
+      try {
+        crcFd = PageWriteback.open(device.crcPath(chunkId));
+      } catch (IOException e) {
+        PageWriteback.close(fd);
+        throw e;
+      }
+      dataFd = fd;
+    }
+    return new int[] {dataFd, crcFd};
+  }
+
+  /**
+   * Whether the checksum file, now {@code crcLength} bytes long, only has rewritten pages to make
+   * durable: no new blocks and no length change since its last fdatasync.
+   */
+  boolean crcMetadataSynced(long crcLength) {
+    return crcLength <= crcSyncedLength.get();
+  }
+
+  /** An fdatasync of the checksum file finished; it was {@code crcLength} bytes when it began. */
+  void crcSynced(long crcLength) {
+    crcSyncedLength.accumulateAndGet(crcLength, Math::max);
+  }
+
+  /**
+   * The checksum file was cut short: its new length is metadata only an fdatasync of it makes
+   * durable, and growing it again allocates new blocks, so the next sync syncs it on its own.
+   */
+  void crcTruncated() {
+    crcSyncedLength.set(-1);
   }
 
   /** Adds a reference; false when the channels are already closed. */
@@ -59,6 +114,13 @@ final class OpenChunk {
       crc.close();
     } catch (IOException e) {
       LOG.warn("closing {} failed", device.crcPath(chunkId), e);
+    }
+    synchronized (this) {
+      closed = true;
+      if (dataFd >= 0) {
+        PageWriteback.close(dataFd);
+        PageWriteback.close(crcFd);
+      }
     }
   }
 }

@@ -29,6 +29,7 @@ final class TruncateOp {
       }
       oc.data.truncate(newLength);
       oc.crc.truncate(blocks * ENTRY_BYTES);
+      oc.crcTruncated();
     } else if (newLength > oldLength) {
       long oldBlocks = sums.blockCount(oldLength);
       long newBlocks = sums.blockCount(newLength);

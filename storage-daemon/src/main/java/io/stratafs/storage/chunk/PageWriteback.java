@@ -1,0 +1,121 @@
+package io.stratafs.storage.chunk;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Set;
+import jnr.ffi.LastError;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.SaveError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Linux's {@code sync_file_range(2)}: writes a file's dirty pages to the device, and may wait for
+ * those writes to complete, without the device cache flush an {@code fdatasync} adds. It persists
+ * no metadata, so it alone makes nothing durable; {@link WriteOp#force} pairs it with one
+ * {@code fdatasync} of another file on the same filesystem, whose flush covers every write the
+ * device completed before it (ADR 027). Descriptors here are read-only: they only start and wait
+ * for writeback of pages written through the chunk's channels. Thread-safe.
+ */
+final class PageWriteback {
+  private static final Logger LOG = LoggerFactory.getLogger(PageWriteback.class);
+  private static final int O_RDONLY = 0;
+  private static final int O_CLOEXEC = 0x80000;
+  private static final int ENOENT = 2;
+  private static final int EINTR = 4;
+  private static final int WAIT_BEFORE = 1;
+  private static final int WRITE = 2;
+  private static final int WAIT_AFTER = 4;
+  /**
+   * Filesystems that overwrite a file's allocated blocks in place and flush the device cache on
+   * every fdatasync, whatever the file; copy-on-write ones (btrfs, zfs) move overwritten blocks,
+   * which is metadata sync_file_range does not persist.
+   */
+  private static final Set<String> IN_PLACE_FILESYSTEMS = Set.of("ext4", "xfs");
+
+  public interface LibC {
+    @SaveError
+    int open(@In String path, int flags);
+
+    @SaveError
+    int close(int fd);
+
+    @SaveError
+    int sync_file_range(int fd, long offset, long nbytes, int flags);
+  }
+
+  private static final LibC LIBC = load();
+
+  private PageWriteback() {}
+
+  private static LibC load() {
+    try {
+      return LibraryLoader.create(LibC.class).load("c");
+    } catch (LinkageError | RuntimeException e) {
+      LOG.warn("sync_file_range is not available ({}); every chunk sync flushes the device twice", e.toString());
+      return null;
+    }
+  }
+
+  /**
+   * Whether chunk syncs on the filesystem of {@code store} may write checksum pages with
+   * sync_file_range and leave the one device flush to the data file's fdatasync.
+   */
+  static boolean supports(FileStore store) {
+    return LIBC != null && IN_PLACE_FILESYSTEMS.contains(store.type());
+  }
+
+  /**
+   * A read-only descriptor of {@code path}, for {@link #start} and {@link #await}.
+   *
+   * @throws NoSuchFileException when it does not exist
+   */
+  static int open(Path path) throws IOException {
+    String name = path.toString();
+    while (true) {
+      int fd = LIBC.open(name, O_RDONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        return fd;
+      }
+      int errno = errno();
+      if (errno == ENOENT) {
+        throw new NoSuchFileException(name);
+      }
+      if (errno != EINTR) {
+        throw new IOException("open " + name + " for writeback failed: errno " + errno);
+      }
+    }
+  }
+
+  static void close(int fd) {
+    LIBC.close(fd); // read-only: nothing to lose if it fails
+  }
+
+  /** Starts writing the file's dirty pages to the device; returns without waiting. */
+  static void start(int fd) throws IOException {
+    call(fd, WRITE, "start");
+  }
+
+  /** Writes the file's dirty pages to the device and waits until the device has them all. */
+  static void await(int fd) throws IOException {
+    call(fd, WAIT_BEFORE | WRITE | WAIT_AFTER, "await");
+  }
+
+  private static void call(int fd, int flags, String what) throws IOException {
+    while (LIBC.sync_file_range(fd, 0, 0, flags) != 0) {
+      int errno = errno();
+      if (errno != EINTR) {
+        // EIO here is a failed page write: the caller's sync fails, as an fdatasync's would.
+        throw new IOException("sync_file_range (" + what + ") of descriptor " + fd + " failed: errno " + errno);
+      }
+    }
+  }
+
+  private static int errno() {
+    return LastError.getLastError(Runtime.getRuntime(LIBC));
+  }
+}
