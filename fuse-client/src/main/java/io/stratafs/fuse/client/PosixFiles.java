@@ -1,8 +1,8 @@
 package io.stratafs.fuse.client;
 
+import io.stratafs.common.ReadOnlyDescriptors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import jnr.posix.FileStat;
 import jnr.posix.POSIX;
@@ -17,9 +17,6 @@ import jnr.posix.POSIXFactory;
  * descriptor and must not close one another thread may still be reading.
  */
 final class PosixFiles {
-  private static final int O_RDONLY = 0;
-  private static final int O_CLOEXEC = 0x80000;
-  private static final int ENOENT = 2;
   private static final int EINTR = 4;
 
   private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
@@ -27,30 +24,13 @@ final class PosixFiles {
 
   private PosixFiles() {}
 
-  /**
-   * A read-only descriptor of {@code path}.
-   *
-   * @throws NoSuchFileException when it does not exist
-   */
+  /** A read-only descriptor of {@code path}; NoSuchFileException when it does not exist. */
   static int open(Path path) throws IOException {
-    String name = path.toString();
-    while (true) {
-      int fd = POSIX.open(name, O_RDONLY | O_CLOEXEC, 0);
-      if (fd >= 0) {
-        return fd;
-      }
-      int errno = POSIX.errno();
-      if (errno == ENOENT) {
-        throw new NoSuchFileException(name);
-      }
-      if (errno != EINTR) {
-        throw new IOException("open " + name + " failed: errno " + errno);
-      }
-    }
+    return ReadOnlyDescriptors.open(path);
   }
 
   static void close(int fd) {
-    POSIX.close(fd); // read-only: nothing to lose if it fails
+    ReadOnlyDescriptors.close(fd);
   }
 
   /** The file's size, or -1 when it has no link left: it was deleted while held open. */

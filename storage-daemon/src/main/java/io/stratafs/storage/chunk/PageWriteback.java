@@ -1,14 +1,13 @@
 package io.stratafs.storage.chunk;
 
+import io.stratafs.common.ReadOnlyDescriptors;
 import java.io.IOException;
 import java.nio.file.FileStore;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
-import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.SaveError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 final class PageWriteback {
   private static final Logger LOG = LoggerFactory.getLogger(PageWriteback.class);
-  private static final int O_RDONLY = 0;
-  private static final int O_CLOEXEC = 0x80000;
-  private static final int ENOENT = 2;
   private static final int EINTR = 4;
   private static final int WAIT_BEFORE = 1;
   private static final int WRITE = 2;
@@ -38,12 +34,6 @@ final class PageWriteback {
   private static final Set<String> IN_PLACE_FILESYSTEMS = Set.of("ext4", "xfs");
 
   public interface LibC {
-    @SaveError
-    int open(@In String path, int flags);
-
-    @SaveError
-    int close(int fd);
-
     @SaveError
     int sync_file_range(int fd, long offset, long nbytes, int flags);
   }
@@ -69,30 +59,13 @@ final class PageWriteback {
     return LIBC != null && IN_PLACE_FILESYSTEMS.contains(store.type());
   }
 
-  /**
-   * A read-only descriptor of {@code path}, for {@link #start} and {@link #await}.
-   *
-   * @throws NoSuchFileException when it does not exist
-   */
+  /** A read-only descriptor of {@code path} for {@link #start} and {@link #await}. */
   static int open(Path path) throws IOException {
-    String name = path.toString();
-    while (true) {
-      int fd = LIBC.open(name, O_RDONLY | O_CLOEXEC);
-      if (fd >= 0) {
-        return fd;
-      }
-      int errno = errno();
-      if (errno == ENOENT) {
-        throw new NoSuchFileException(name);
-      }
-      if (errno != EINTR) {
-        throw new IOException("open " + name + " for writeback failed: errno " + errno);
-      }
-    }
+    return ReadOnlyDescriptors.open(path);
   }
 
   static void close(int fd) {
-    LIBC.close(fd); // read-only: nothing to lose if it fails
+    ReadOnlyDescriptors.close(fd);
   }
 
   /** Starts writing the file's dirty pages to the device; returns without waiting. */
