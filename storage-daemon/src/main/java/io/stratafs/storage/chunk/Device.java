@@ -120,7 +120,6 @@ public final class Device {
     return spec.path();
   }
 
-  /** How this device's chunk files are checksummed. */
   /**
    * Whether a chunk sync may write checksum pages without a flush of their own and let the data
    * file's fdatasync flush both (ext4 and xfs, ADR 027); otherwise each file gets an fdatasync.
@@ -129,6 +128,7 @@ public final class Device {
     return oneFlushSyncs;
   }
 
+  /** How this device's chunk files are checksummed. */
   BlockChecksums checksums() {
     return checksums;
   }

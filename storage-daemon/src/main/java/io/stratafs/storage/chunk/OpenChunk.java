@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * reference and each operation in flight another, so evicting a chunk from the cache never closes
  * channels under an operation that is using them. On a device that {@linkplain
  * Device#syncsWithOneFlush() syncs with one flush} it also holds a read-only descriptor of each
- * file for {@link PageWriteback}, and how much of the checksum file a full sync made durable.
+ * file for {@link PageWriteback}, and how much of the checksum file an fdatasync made durable.
  */
 final class OpenChunk {
   private static final Logger LOG = LoggerFactory.getLogger(OpenChunk.class);
@@ -27,38 +27,21 @@ final class OpenChunk {
    * there its blocks are allocated and that is on disk, so rewriting them changes only data.
    */
   private final AtomicLong crcSyncedLength = new AtomicLong(-1);
-  /** Descriptors for {@link PageWriteback}, opened by the first sync that uses them; guarded by this. */
-  private int dataFd = -1;
-  private int crcFd = -1;
-  private boolean closed;
+  /**
+   * Read-only descriptors for {@link PageWriteback}, or -1 when the device syncs each file on its
+   * own. Opened with the channels, before anything is written through them: a descriptor reports
+   * the page write-back errors that happen after it was opened, so none is missed.
+   */
+  final int dataFd;
+  final int crcFd;
 
-  OpenChunk(Device device, long chunkId, FileChannel data, FileChannel crc) {
+  OpenChunk(Device device, long chunkId, FileChannel data, FileChannel crc, int dataFd, int crcFd) {
     this.device = device;
     this.chunkId = chunkId;
     this.data = data;
     this.crc = crc;
-  }
-
-  /**
-   * The descriptors {@link PageWriteback} works on, {data, checksums}, opened on first use. Called
-   * under the chunk's lock: a replica is deleted only under its write lock, so the paths still
-   * name the files the channels hold.
-   */
-  synchronized int[] writebackDescriptors() throws IOException {
-    if (closed) {
-      throw new IOException("chunk " + ChunkStore.hex(chunkId) + " on " + device + " is already closed");
-    }
-    if (dataFd < 0) {
-      int fd = PageWriteback.open(device.dataPath(chunkId));
-      try {
-        crcFd = PageWriteback.open(device.crcPath(chunkId));
-      } catch (IOException e) {
-        PageWriteback.close(fd);
-        throw e;
-      }
-      dataFd = fd;
-    }
-    return new int[] {dataFd, crcFd};
+    this.dataFd = dataFd;
+    this.crcFd = crcFd;
   }
 
   /**
@@ -66,7 +49,7 @@ final class OpenChunk {
    * durable: no new blocks and no length change since its last fdatasync.
    */
   boolean crcMetadataSynced(long crcLength) {
-    return crcLength <= crcSyncedLength.get();
+    return crcFd >= 0 && crcLength <= crcSyncedLength.get();
   }
 
   /** An fdatasync of the checksum file finished; it was {@code crcLength} bytes when it began. */
@@ -115,12 +98,9 @@ final class OpenChunk {
     } catch (IOException e) {
       LOG.warn("closing {} failed", device.crcPath(chunkId), e);
     }
-    synchronized (this) {
-      closed = true;
-      if (dataFd >= 0) {
-        PageWriteback.close(dataFd);
-        PageWriteback.close(crcFd);
-      }
+    if (dataFd >= 0) {
+      PageWriteback.close(dataFd);
+      PageWriteback.close(crcFd);
     }
   }
 }

@@ -97,9 +97,32 @@ final class OpenChunkCache implements AutoCloseable {
       FileChannel crc =
           FileChannel.open(
               crcPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      return new OpenChunk(device, chunkId, data, crc);
+      try {
+        return withWritebackDescriptors(device, chunkId, data, crc);
+      } catch (IOException | RuntimeException e) {
+        crc.close();
+        throw e;
+      }
     } catch (IOException | RuntimeException e) {
       data.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Adds the descriptors a one-flush sync needs (ADR 027). Opened by path under the chunk's lock,
+   * which a replica's deletion also takes, so they are of the files just opened.
+   */
+  private static OpenChunk withWritebackDescriptors(Device device, long chunkId, FileChannel data, FileChannel crc)
+      throws IOException {
+    if (!device.syncsWithOneFlush()) {
+      return new OpenChunk(device, chunkId, data, crc, -1, -1);
+    }
+    int dataFd = PageWriteback.open(device.dataPath(chunkId));
+    try {
+      return new OpenChunk(device, chunkId, data, crc, dataFd, PageWriteback.open(device.crcPath(chunkId)));
+    } catch (IOException | RuntimeException e) {
+      PageWriteback.close(dataFd);
       throw e;
     }
   }

@@ -91,11 +91,10 @@ final class WriteOp {
    */
   static boolean force(OpenChunk oc) throws IOException {
     long crcLength = oc.crc.size();
-    if (oc.device.syncsWithOneFlush() && oc.crcMetadataSynced(crcLength)) {
-      int[] fds = oc.writebackDescriptors();
-      PageWriteback.start(fds[1]);
-      PageWriteback.start(fds[0]); // both files' pages travel to the device at once
-      PageWriteback.await(fds[1]);
+    if (oc.crcMetadataSynced(crcLength)) {
+      PageWriteback.start(oc.crcFd);
+      PageWriteback.start(oc.dataFd); // both files' pages travel to the device at once
+      PageWriteback.await(oc.crcFd);
       oc.data.force(false);
       return true;
     }
