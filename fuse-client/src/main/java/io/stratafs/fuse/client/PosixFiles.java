@@ -1,15 +1,14 @@
 package io.stratafs.fuse.client;
 
-import io.stratafs.common.ReadOnlyDescriptors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import jnr.posix.FileStat;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
 /**
- * Reading local files by descriptor through jnr-posix, for short-circuit reads. Unlike a
+ * Reading local files by descriptor (opened with {@link io.stratafs.common.ReadOnlyDescriptors})
+ * through jnr-posix, for short-circuit reads. Unlike a
  * FileChannel, a descriptor can be {@code fstat}ed, and its link count says whether the file is
  * still in its directory: one cheap call on a held file instead of a stat of its path (a walk of
  * four directories and a JNI object per call, which was a fifth of the mount's CPU in a 4 KiB
@@ -24,14 +23,6 @@ final class PosixFiles {
 
   private PosixFiles() {}
 
-  /** A read-only descriptor of {@code path}; NoSuchFileException when it does not exist. */
-  static int open(Path path) throws IOException {
-    return ReadOnlyDescriptors.open(path);
-  }
-
-  static void close(int fd) {
-    ReadOnlyDescriptors.close(fd);
-  }
 
   /** The file's size, or -1 when it has no link left: it was deleted while held open. */
   static long linkedSize(int fd) throws IOException {

@@ -1,6 +1,7 @@
 package io.stratafs.fuse.client;
 
 import io.stratafs.common.ChunkFileFormat;
+import io.stratafs.common.ReadOnlyDescriptors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -46,8 +47,8 @@ final class ReplicaFiles implements AutoCloseable {
 
     void release() {
       if (refs.decrementAndGet() == 0) {
-        PosixFiles.close(data);
-        PosixFiles.close(crc);
+        ReadOnlyDescriptors.close(data);
+        ReadOnlyDescriptors.close(crc);
       }
     }
 
@@ -135,11 +136,11 @@ final class ReplicaFiles implements AutoCloseable {
   private static Open openFiles(Path deviceRoot, long chunkId) throws IOException {
     Path dir = ChunkFileFormat.chunkDir(deviceRoot, chunkId);
     String stem = ChunkFileFormat.stem(chunkId);
-    int data = PosixFiles.open(dir.resolve(stem + ChunkFileFormat.DATA_SUFFIX));
+    int data = ReadOnlyDescriptors.open(dir.resolve(stem + ChunkFileFormat.DATA_SUFFIX));
     try {
-      return new Open(data, PosixFiles.open(dir.resolve(stem + ChunkFileFormat.CRC_SUFFIX)));
+      return new Open(data, ReadOnlyDescriptors.open(dir.resolve(stem + ChunkFileFormat.CRC_SUFFIX)));
     } catch (IOException e) {
-      PosixFiles.close(data);
+      ReadOnlyDescriptors.close(data);
       throw e;
     }
   }

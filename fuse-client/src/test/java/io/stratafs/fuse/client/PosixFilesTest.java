@@ -3,6 +3,7 @@ package io.stratafs.fuse.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stratafs.common.ReadOnlyDescriptors;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,7 +25,7 @@ class PosixFilesTest {
   @Test
   void readsIntoADirectBufferFromItsPositionAndStopsAtTheEnd() throws Exception {
     Path p = Files.write(dir.resolve("f"), bytes(10_000));
-    int fd = PosixFiles.open(p);
+    int fd = ReadOnlyDescriptors.open(p);
     try {
       ByteBuffer buf = ByteBuffer.allocateDirect(8_192);
       buf.position(100).limit(4_196);
@@ -41,22 +42,22 @@ class PosixFilesTest {
       assertThat(small).containsExactly(bytes(16)[12], bytes(16)[13], bytes(16)[14], bytes(16)[15]);
       assertThat(PosixFiles.read(fd, small, 9_998)).as("only two bytes left").isFalse();
     } finally {
-      PosixFiles.close(fd);
+      ReadOnlyDescriptors.close(fd);
     }
   }
 
   @Test
   void aHeldFileReportsItsSizeUntilItIsDeleted() throws Exception {
     Path p = Files.write(dir.resolve("f"), bytes(1_234));
-    int fd = PosixFiles.open(p);
+    int fd = ReadOnlyDescriptors.open(p);
     try {
       assertThat(PosixFiles.linkedSize(fd)).isEqualTo(1_234);
       Files.delete(p);
       Files.write(p, bytes(10)); // a new file under the old name
       assertThat(PosixFiles.linkedSize(fd)).isEqualTo(-1);
     } finally {
-      PosixFiles.close(fd);
+      ReadOnlyDescriptors.close(fd);
     }
-    assertThatThrownBy(() -> PosixFiles.open(dir.resolve("missing"))).isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> ReadOnlyDescriptors.open(dir.resolve("missing"))).isInstanceOf(NoSuchFileException.class);
   }
 }

@@ -1,5 +1,6 @@
 package io.stratafs.storage.chunk;
 
+import io.stratafs.common.ReadOnlyDescriptors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,8 +100,8 @@ final class OpenChunk {
       LOG.warn("closing {} failed", device.crcPath(chunkId), e);
     }
     if (dataFd >= 0) {
-      PageWriteback.close(dataFd);
-      PageWriteback.close(crcFd);
+      ReadOnlyDescriptors.close(dataFd);
+      ReadOnlyDescriptors.close(crcFd);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.stratafs.storage.chunk;
 
+import io.stratafs.common.ReadOnlyDescriptors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -118,11 +119,11 @@ final class OpenChunkCache implements AutoCloseable {
     if (!device.syncsWithOneFlush()) {
       return new OpenChunk(device, chunkId, data, crc, -1, -1);
     }
-    int dataFd = PageWriteback.open(device.dataPath(chunkId));
+    int dataFd = ReadOnlyDescriptors.open(device.dataPath(chunkId));
     try {
-      return new OpenChunk(device, chunkId, data, crc, dataFd, PageWriteback.open(device.crcPath(chunkId)));
+      return new OpenChunk(device, chunkId, data, crc, dataFd, ReadOnlyDescriptors.open(device.crcPath(chunkId)));
     } catch (IOException | RuntimeException e) {
-      PageWriteback.close(dataFd);
+      ReadOnlyDescriptors.close(dataFd);
       throw e;
     }
   }

@@ -1,9 +1,7 @@
 package io.stratafs.storage.chunk;
 
-import io.stratafs.common.ReadOnlyDescriptors;
 import java.io.IOException;
 import java.nio.file.FileStore;
-import java.nio.file.Path;
 import java.util.Set;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
@@ -15,10 +13,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Linux's {@code sync_file_range(2)}: writes a file's dirty pages to the device, and may wait for
  * those writes to complete, without the device cache flush an {@code fdatasync} adds. It persists
- * no metadata, so it alone makes nothing durable; {@link WriteOp#force} pairs it with one
- * {@code fdatasync} of another file on the same filesystem, whose flush covers every write the
- * device completed before it (ADR 027). Descriptors here are read-only: they only start and wait
- * for writeback of pages written through the chunk's channels. Thread-safe.
+ * no metadata, so it alone makes nothing durable; {@link WriteOp#force} pairs it with one {@code
+ * fdatasync} of another file on the same filesystem, whose flush covers every write the device
+ * completed before it (ADR 027). Its descriptors are read-only ({@link
+ * io.stratafs.common.ReadOnlyDescriptors}): they only start and wait for write-back of pages
+ * written through the chunk's channels. Thread-safe.
  */
 final class PageWriteback {
   private static final Logger LOG = LoggerFactory.getLogger(PageWriteback.class);
@@ -59,14 +58,6 @@ final class PageWriteback {
     return LIBC != null && IN_PLACE_FILESYSTEMS.contains(store.type());
   }
 
-  /** A read-only descriptor of {@code path} for {@link #start} and {@link #await}. */
-  static int open(Path path) throws IOException {
-    return ReadOnlyDescriptors.open(path);
-  }
-
-  static void close(int fd) {
-    ReadOnlyDescriptors.close(fd);
-  }
 
   /** Starts writing the file's dirty pages to the device; returns without waiting. */
   static void start(int fd) throws IOException {

@@ -3,6 +3,7 @@ package io.stratafs.storage.chunk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stratafs.common.ReadOnlyDescriptors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,13 +22,13 @@ class PageWritebackTest {
     Path file = dir.resolve("f");
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), 0);
-      int fd = PageWriteback.open(file);
+      int fd = ReadOnlyDescriptors.open(file);
       try {
         PageWriteback.start(fd);
         PageWriteback.await(fd);
         PageWriteback.await(fd); // nothing left to write is not an error
       } finally {
-        PageWriteback.close(fd);
+        ReadOnlyDescriptors.close(fd);
       }
     }
     assertThat(Files.readAllBytes(file)).containsExactly(1, 2, 3);
@@ -35,7 +36,7 @@ class PageWritebackTest {
 
   @Test
   void aMissingFileIsNoSuchFile() {
-    assertThatThrownBy(() -> PageWriteback.open(dir.resolve("missing")))
+    assertThatThrownBy(() -> ReadOnlyDescriptors.open(dir.resolve("missing")))
         .isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining("missing");
   }
@@ -43,8 +44,8 @@ class PageWritebackTest {
   @Test
   void aClosedDescriptorFailsWithItsErrno() throws IOException {
     Path file = Files.writeString(dir.resolve("f"), "x");
-    int fd = PageWriteback.open(file);
-    PageWriteback.close(fd);
+    int fd = ReadOnlyDescriptors.open(file);
+    ReadOnlyDescriptors.close(fd);
     assertThatThrownBy(() -> PageWriteback.await(fd))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("errno 9");
