@@ -32,6 +32,14 @@ class StrataUsageTest {
   }
 
   @Test
+  void aWriteBudgetBeyondTheJvmsDirectMemoryIsAUsageError() {
+    // Written bytes wait in direct memory: a budget the JVM cannot hold would fail writes later.
+    StrataRunner.Run r = run("mount", "--zk", "127.0.0.1:1", "--write-budget", "512G", "/nonexistent");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--write-budget").contains("512G").contains("direct memory").contains("-XX:MaxDirectMemorySize=");
+  }
+
+  @Test
   void anMtimeGranularityAboveASecondIsAUsageError() {
     StrataRunner.Run r = run("mount", "--zk", "127.0.0.1:1", "--mtime-granularity", "2s", "/nonexistent");
     assertThat(r.exitCode()).isEqualTo(2);

@@ -40,6 +40,7 @@ public enum StatusCode {
   NOT_SUPPORTED(26, Errno.EOPNOTSUPP),
   QUOTA_EXCEEDED(27, Errno.EDQUOT),
   TEXT_BUSY(28, Errno.ETXTBSY),
+  OUT_OF_MEMORY(29, Errno.ENOMEM),
   // Distributed-system conditions. Clients retry or redirect on most of these; when one reaches
   // the kernel it means the data could not be reached, which POSIX can only call EIO or ETIMEDOUT.
   TIMED_OUT(40, Errno.ETIMEDOUT),
@@ -99,6 +100,7 @@ public enum StatusCode {
     public static final int EIO = 5;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
+    public static final int ENOMEM = 12;
     public static final int EACCES = 13;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;

@@ -1,5 +1,6 @@
 package io.stratafs.cli.daemon;
 
+import io.netty.util.internal.PlatformDependent;
 import io.stratafs.cli.DurationConverter;
 import io.stratafs.cli.SizeConverter;
 import io.stratafs.fuse.kernel.FuseMount;
@@ -39,6 +40,10 @@ public final class MountCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(MountCommand.class);
   private static final int MAX_STAT_AHEAD = LookupOp.MAX_STAT_AHEAD;
   private static final FuseMountOptions DEFAULTS = FuseMountOptions.defaults(Path.of("/"));
+  /** Direct memory besides the write budget: RPC buffers and short-circuit read buffers. */
+  static final long DIRECT_RESERVE_BYTES = 32L << 20;
+  /** Direct memory of one FUSE worker: its request and reply buffers (1 MiB each) and slack. */
+  static final long DIRECT_PER_WORKER_BYTES = 4L << 20;
 
   @Spec CommandSpec spec;
 
@@ -113,6 +118,17 @@ public final class MountCommand implements Callable<Integer> {
           spec.commandLine(),
           "Invalid value for option '--write-budget': must be at least the per-file write buffer ("
               + SizeConverter.format(config.writeBufferBytes()) + "), got " + SizeConverter.format(writeBudgetBytes));
+    }
+    long directNeeded = writeBudgetBytes + DIRECT_RESERVE_BYTES + workers * DIRECT_PER_WORKER_BYTES;
+    long directLimit = PlatformDependent.maxDirectMemory();
+    if (directNeeded > directLimit) {
+      // Written bytes wait in direct memory (ADR 028): a budget that does not fit would fail writes with ENOMEM.
+      throw new ParameterException(
+          spec.commandLine(),
+          "Invalid value for option '--write-budget': " + SizeConverter.format(writeBudgetBytes) + " with " + workers
+              + " workers needs " + SizeConverter.format(directNeeded) + " of direct memory, but this JVM allows "
+              + SizeConverter.format(directLimit) + ": lower --write-budget or give the JVM -XX:MaxDirectMemorySize="
+              + (directNeeded + (1 << 20) - 1 >> 20) + "m (STRATA_JAVA_OPTS)");
     }
     Path mp = mountPoint.toAbsolutePath().normalize();
     FuseMount.clearStale(mp);

@@ -1,5 +1,11 @@
 package io.stratafs.fuse.vfs;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,70 +19,155 @@ import java.util.TreeMap;
  * so the buffer always holds the newest bytes of every offset. Adjacent extents are coalesced into
  * one {@link Run} per chunk when flushing, so many small sequential writes become one RPC.
  *
- * <p>The byte arrays of extents are never modified after a write copied them in, which lets a
- * flush send them without copying while new writes go on. Not thread-safe: {@link FileWriter}
- * guards it.
+ * <p>The bytes live off the heap (ADR 028): a write copies the kernel's bytes once, into direct
+ * memory the RPC layer hands to the socket as it is, so a flush copies nothing more and the
+ * collector never sees the data. Buffers are reference-counted: every extent in the map owns one
+ * reference to its buffer, a trimmed piece takes its own, and whoever takes extents or a run's
+ * bytes out ({@link #retainedOverlapping}, {@link Run#retainedBytes}) gets references of its own,
+ * so a reader or an RPC in flight keeps the bytes alive after the buffer let them go. They are
+ * not pooled: a buffer released too early fails every later access instead of showing another
+ * write's bytes.
+ *
+ * <p>The bytes of an extent are never modified after a write copied them in, which lets a flush
+ * send them while new writes go on. Not thread-safe: {@link FileWriter} guards it.
  */
 final class DirtyBuffer {
-  /** Bytes [from, from + length) of {@code bytes} stand for file bytes [offset, offset + length). */
-  record Extent(long offset, byte[] bytes, int from, int length) {
+  /** Unpooled direct memory: allocation costs about what the copy into it does (see class doc). */
+  static final UnpooledByteBufAllocator DIRECT = new UnpooledByteBufAllocator(true);
+
+  /** Direct memory the mount's write buffers hold now, including bytes a send or read still uses. */
+  static long directBytesHeld() {
+    return DIRECT.metric().usedDirectMemory();
+  }
+
+  /**
+   * Bytes [from, from + length) of {@code buf} stand for file bytes [offset, offset + length).
+   * Extents share buffers; who owns a reference is said where extents are handed out.
+   */
+  record Extent(long offset, ByteBuf buf, int from, int length) {
     long end() {
       return offset + length;
     }
 
-    /** The part of this extent covering file range [start, end) (which must lie inside it). */
+    /** The part of this extent covering file range [start, end) (which must lie inside it), same buffer. */
     Extent slice(long start, long end) {
-      return new Extent(start, bytes, from + (int) (start - offset), (int) (end - start));
+      return new Extent(start, buf, from + (int) (start - offset), (int) (end - start));
     }
 
-    ByteBuffer asByteBuffer() {
-      return ByteBuffer.wrap(bytes, from, length).slice();
+    Extent retain() {
+      buf.retain();
+      return this;
+    }
+
+    void release() {
+      buf.release();
+    }
+
+    /** Copies this extent's bytes of file range [start, end) (inside it) to {@code dst}'s position on. */
+    void copyTo(long start, long end, ByteBuffer dst) {
+      ByteBuffer target = dst.duplicate();
+      target.limit(target.position() + (int) (end - start));
+      buf.getBytes(from + (int) (start - offset), target);
     }
   }
 
   /** Consecutive bytes inside one chunk, made of adjacent extents in order: one WriteChunk. */
-  record Run(long chunkIndex, long offsetInChunk, long fileOffset, List<Extent> parts, int length) {}
+  record Run(long chunkIndex, long offsetInChunk, long fileOffset, List<Extent> parts, int length) {
+    /**
+     * The run's bytes as one buffer over the extents' memory, without copying, holding references
+     * of its own: whoever takes it releases it (the RPC layer does once the bytes are sent).
+     */
+    ByteBuf retainedBytes() {
+      ByteBuf[] pieces = new ByteBuf[parts.size()];
+      for (int i = 0; i < pieces.length; i++) {
+        Extent x = parts.get(i);
+        pieces[i] = x.buf().retainedSlice(x.from(), x.length());
+      }
+      return Unpooled.wrappedBuffer(pieces);
+    }
+  }
 
+  private final ByteBufAllocator memory;
   private final TreeMap<Long, Extent> extents = new TreeMap<>();
   private long bytes;
 
-  /** Copies {@code src}'s remaining bytes (without moving its position) to file offset {@code offset}. */
+  DirtyBuffer() {
+    this(DIRECT);
+  }
+
+  /** With the allocator of a test that counts what is allocated and released. */
+  DirtyBuffer(ByteBufAllocator memory) {
+    this.memory = memory;
+  }
+
+  /**
+   * Copies {@code src}'s remaining bytes (without moving its position) to file offset {@code offset}.
+   *
+   * @throws StrataException OUT_OF_MEMORY when the direct memory for the copy cannot be had
+   */
   void write(long offset, ByteBuffer src) {
     int n = src.remaining();
     if (n == 0) {
       return;
     }
-    byte[] copy = new byte[n];
-    src.duplicate().get(copy);
+    ByteBuf copy;
+    try {
+      copy = memory.directBuffer(n, n);
+    } catch (OutOfMemoryError e) {
+      throw new StrataException(
+          StatusCode.OUT_OF_MEMORY,
+          "no direct memory for a " + n + "-byte write buffer (" + e.getMessage() + "); the mount's --write-budget"
+              + " must fit well inside the JVM's -XX:MaxDirectMemorySize",
+          e);
+    }
+    copy.writeBytes(src.duplicate());
     put(new Extent(offset, copy, 0, n));
   }
 
-  /** Places {@code e} over whatever it overlaps. Used for new writes and to re-stack buffers. */
-  void put(Extent e) {
+  /** Places {@code e} over whatever it overlaps, taking over its reference. */
+  private void put(Extent e) {
     long start = e.offset();
     long end = e.end();
     Map.Entry<Long, Extent> lower = extents.lowerEntry(start);
     if (lower != null && lower.getValue().end() > start) {
-      Extent x = lower.getValue();
-      remove(x);
-      add(x.slice(x.offset(), start));
-      if (x.end() > end) {
-        add(x.slice(end, x.end()));
-      }
+      cut(lower.getValue(), start, end);
     }
     for (Extent x : new ArrayList<>(extents.subMap(start, true, end, false).values())) {
-      remove(x);
-      if (x.end() > end) {
-        add(x.slice(end, x.end()));
-      }
+      cut(x, start, end);
     }
     add(e);
+  }
+
+  /**
+   * Lays {@code newer}'s extents over this buffer's, taking over their references; {@code newer}
+   * is left empty. A failed flush puts its batch back under the writes made meanwhile this way.
+   */
+  void putAll(DirtyBuffer newer) {
+    for (Extent x : newer.extents.values()) {
+      put(x);
+    }
+    newer.extents.clear();
+    newer.bytes = 0;
+  }
+
+  /** Removes {@code x}, keeping (with references of their own) its parts outside [start, end). */
+  private void cut(Extent x, long start, long end) {
+    remove(x);
+    if (x.offset() < start) {
+      add(x.slice(x.offset(), start).retain());
+    }
+    if (x.end() > end) {
+      add(x.slice(end, x.end()).retain());
+    }
+    x.release();
   }
 
   private void add(Extent e) {
     if (e.length() > 0) {
       extents.put(e.offset(), e);
       bytes += e.length();
+    } else {
+      e.release();
     }
   }
 
@@ -89,18 +180,31 @@ final class DirtyBuffer {
   void truncate(long size) {
     Map.Entry<Long, Extent> lower = extents.lowerEntry(size);
     if (lower != null && lower.getValue().end() > size) {
-      Extent x = lower.getValue();
-      remove(x);
-      add(x.slice(x.offset(), size));
+      cut(lower.getValue(), size, Long.MAX_VALUE);
     }
     for (Extent x : new ArrayList<>(extents.tailMap(size, true).values())) {
       remove(x);
+      x.release();
     }
+  }
+
+  /** Drops every byte, releasing the buffer's references: once flushed, or discarded. */
+  void release() {
+    for (Extent x : extents.values()) {
+      x.release();
+    }
+    extents.clear();
+    bytes = 0;
   }
 
   /** Buffered bytes (each offset counted once). */
   long bytes() {
     return bytes;
+  }
+
+  /** Extents held (a test's bound on the buffers still allocated). */
+  int extentCount() {
+    return extents.size();
   }
 
   boolean isEmpty() {
@@ -112,24 +216,29 @@ final class DirtyBuffer {
     return extents.isEmpty() ? 0 : extents.lastEntry().getValue().end();
   }
 
-  /** All extents in offset order. */
-  List<Extent> extents() {
-    return new ArrayList<>(extents.values());
-  }
-
-  /** The extents (clipped) that overlap [offset, offset + length), in offset order. */
-  List<Extent> overlapping(long offset, long length) {
+  /**
+   * The extents (clipped) that overlap [offset, offset + length), in offset order, each with a
+   * reference the caller owns and gives back with {@link #release(List)}.
+   */
+  List<Extent> retainedOverlapping(long offset, long length) {
     long end = offset + length;
     List<Extent> out = new ArrayList<>();
     Map.Entry<Long, Extent> lower = extents.lowerEntry(offset);
     if (lower != null && lower.getValue().end() > offset) {
       Extent x = lower.getValue();
-      out.add(x.slice(offset, Math.min(end, x.end())));
+      out.add(x.slice(offset, Math.min(end, x.end())).retain());
     }
     for (Extent x : extents.subMap(offset, true, end, false).values()) {
-      out.add(x.end() > end ? x.slice(x.offset(), end) : x);
+      out.add((x.end() > end ? x.slice(x.offset(), end) : x).retain());
     }
     return out;
+  }
+
+  /** Gives back the references of extents taken with {@link #retainedOverlapping}. */
+  static void release(List<Extent> taken) {
+    for (Extent x : taken) {
+      x.release();
+    }
   }
 
   /**
@@ -146,7 +255,7 @@ final class DirtyBuffer {
       }
       ByteBuffer target = dst.duplicate();
       target.position(dst.position() + (int) (s - offset));
-      target.put(x.bytes(), x.from() + (int) (s - x.offset()), (int) (e - s));
+      x.copyTo(s, e, target);
     }
   }
 

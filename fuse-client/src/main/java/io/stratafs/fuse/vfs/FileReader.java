@@ -38,6 +38,19 @@ final class FileReader {
     ByteBuffer range = dst.duplicate();
     range.limit(range.position() + length);
     List<DirtyBuffer.Extent> buffered = file.writer.snapshot(offset, length);
+    try {
+      readStoredUnder(caller, file, offset, range, buffered);
+      DirtyBuffer.overlay(buffered, offset, range);
+    } finally {
+      DirtyBuffer.release(buffered);
+    }
+    return length;
+  }
+
+  /** Reads what {@code buffered} does not cover of {@code range} (at file {@code offset}) from storage. */
+  private void readStoredUnder(
+      LongFunction<Caller> caller, OpenFile file, long offset, ByteBuffer range, List<DirtyBuffer.Extent> buffered) {
+    int length = range.remaining();
     List<ChunkRanges.Slice> slices = new ArrayList<>();
     for (ChunkRanges.Slice s : ChunkRanges.split(offset, length, io.chunkSize())) {
       if (!DirtyBuffer.covers(buffered, s.fileOffset(), s.fileOffset() + s.length())) {
@@ -59,8 +72,6 @@ final class FileReader {
       }
     }
     Futures.awaitAll(reads);
-    DirtyBuffer.overlay(buffered, offset, range);
-    return length;
   }
 
   /** Zero-fills {@code part} from {@code from} bytes past its position to its limit. */

@@ -1,7 +1,5 @@
 package io.stratafs.fuse.vfs;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.fuse.client.ChunkWrites;
@@ -308,13 +306,17 @@ final class FileWriter {
     return Math.max(dirty.end(), flushing == null ? 0 : flushing.end());
   }
 
-  /** Buffered bytes over [offset, offset + length), oldest first so newer ones win on overlay. */
+  /**
+   * Buffered bytes over [offset, offset + length), oldest first so newer ones win on overlay. The
+   * caller owns a reference to each and gives them back with {@link DirtyBuffer#release(List)},
+   * so a flush finishing meanwhile cannot free them under it.
+   */
   synchronized List<DirtyBuffer.Extent> snapshot(long offset, long length) {
     List<DirtyBuffer.Extent> out = new ArrayList<>();
     if (flushing != null) {
-      out.addAll(flushing.overlapping(offset, length));
+      out.addAll(flushing.retainedOverlapping(offset, length));
     }
-    out.addAll(dirty.overlapping(offset, length));
+    out.addAll(dirty.retainedOverlapping(offset, length));
     return out;
   }
 
@@ -339,6 +341,7 @@ final class FileWriter {
   /** Drops every buffered byte; returns how many were dropped. */
   synchronized long discard() {
     long n = dirty.bytes();
+    dirty.release();
     dirty = new DirtyBuffer();
     budget.report(this, pendingLocked());
     return n;
@@ -393,6 +396,7 @@ final class FileWriter {
       }
       synchronized (this) {
         flushing = null;
+        batch.release(); // sent: readers that took bytes hold their own references
         if (sync) {
           unsyncedChunks.removeAll(toSync);
         } else {
@@ -404,9 +408,7 @@ final class FileWriter {
     } catch (RuntimeException e) {
       synchronized (this) {
         // The failed bytes go back under anything written since, which is newer.
-        for (DirtyBuffer.Extent x : dirty.extents()) {
-          batch.put(x);
-        }
+        batch.putAll(dirty);
         dirty = batch;
         flushing = null;
         budget.report(this, pendingLocked());
@@ -468,9 +470,9 @@ final class FileWriter {
     for (DirtyBuffer.Run r : runs) {
       ChunkInfo chunk = chunks.get(r.chunkIndex());
       if (alone && commitAlongside) {
-        started = io.writes().start(caller, ino, chunk, r.offsetInChunk(), toByteBuf(r), sync);
+        started = io.writes().start(caller, ino, chunk, r.offsetInChunk(), r.retainedBytes(), sync);
       } else {
-        writes.add(io.writes().write(caller, ino, chunk, r.offsetInChunk(), toByteBuf(r), sync, alone));
+        writes.add(io.writes().write(caller, ino, chunk, r.offsetInChunk(), r.retainedBytes(), sync, alone));
       }
     }
     // The writes are on the wire: commit from this thread meanwhile (no thread hand-off).
@@ -610,14 +612,5 @@ final class FileWriter {
       syncs.add(io.writes().sync(caller, ino, chunks.get(i)));
     }
     Futures.awaitAll(syncs);
-  }
-
-  /** The run's bytes as one buffer over the extents' arrays, without copying. */
-  private static ByteBuf toByteBuf(DirtyBuffer.Run run) {
-    ByteBuffer[] parts = new ByteBuffer[run.parts().size()];
-    for (int i = 0; i < parts.length; i++) {
-      parts[i] = run.parts().get(i).asByteBuffer();
-    }
-    return Unpooled.wrappedBuffer(parts);
   }
 }

@@ -135,7 +135,14 @@ class WriteBudgetClusterTest {
       assertThat(budget.peakBytes()).isGreaterThan(0).isLessThanOrEqualTo(budgetBytes);
       assertThat(budget.totalBytes()).isZero();
       assertThat(budget.writers()).isZero();
+      assertWriteMemoryFreed();
     }
+  }
+
+  /** Every write buffer's direct memory is given back once its bytes are flushed (ADR 028). */
+  private static void assertWriteMemoryFreed() {
+    // A send's reference is released by the event loop just after its reply completes the flush.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(DirtyBuffer.directBytesHeld()).isZero());
   }
 
   @Test
@@ -214,6 +221,7 @@ class WriteBudgetClusterTest {
       assertThat(vfs.writeBudget().totalBytes()).isZero();
       assertThat(vfs.writeBudget().writers()).isZero();
       assertThat(vfs.lookup(CTX, 1, name("b")).getSize()).isEqualTo(64 << 10);
+      assertWriteMemoryFreed();
     }
   }
 
@@ -227,6 +235,9 @@ class WriteBudgetClusterTest {
       vfs.write(CTX, ino, f.fh(), 0, ByteBuffer.wrap(new byte[100 << 10]), 0);
       vfs.write(CTX, ino, f.fh(), 0, ByteBuffer.wrap(new byte[10 << 10]), 0); // overwrite: no growth
       assertThat(vfs.writeBudget().totalBytes()).isEqualTo(100 << 10);
+      // The bytes wait off the heap; the overwritten part's memory is not given back until its
+      // whole buffer is, so both writes' buffers are held.
+      assertThat(DirtyBuffer.directBytesHeld()).isGreaterThanOrEqualTo(110 << 10);
 
       vfs.setattr(CTX, ino, new SetAttrChange(SetAttrField.SET_SIZE_VALUE, 0, 0, 0, 10_000, 0, 0, 0), f.fh());
       assertThat(vfs.writeBudget().totalBytes()).isZero();
@@ -237,6 +248,7 @@ class WriteBudgetClusterTest {
       assertThat(vfs.writeBudget().totalBytes()).isZero();
       assertThat(vfs.writeBudget().writers()).isZero();
       assertThat(vfs.lookup(CTX, 1, name("t")).getSize()).isEqualTo(51_000);
+      assertWriteMemoryFreed();
     }
   }
 
