@@ -80,7 +80,7 @@ public final class MountCommand implements Callable<Integer> {
       paramLabel = "SIZE",
       converter = SizeConverter.class,
       defaultValue = "96M",
-      description = "Most written bytes the mount holds in memory, not yet on the storage daemons, for all open files together (each file buffers up to 2 x 32M); a write that does not fit waits while other files are flushed. At least 32M, e.g. 64M, 1G (default: ${DEFAULT-VALUE}).")
+      description = "Most written bytes the mount holds in memory, not yet on the storage daemons, for all open files together (each file buffers up to 2 x 32M); a write that does not fit waits while other files are flushed. The bytes wait in direct memory: the JVM's -XX:MaxDirectMemorySize must hold the budget plus 32M and 4M per worker (checked at start). At least 32M, e.g. 64M, 1G (default: ${DEFAULT-VALUE}).")
   long writeBudgetBytes;
 
   @Option(
