@@ -152,14 +152,34 @@ final class DirtyBuffer {
 
   /** Removes {@code x}, keeping (with references of their own) its parts outside [start, end). */
   private void cut(Extent x, long start, long end) {
+    Extent before = x.offset() < start ? keep(x.slice(x.offset(), start)) : null;
+    Extent after = x.end() > end ? keep(x.slice(end, x.end())) : null;
     remove(x);
-    if (x.offset() < start) {
-      add(x.slice(x.offset(), start).retain());
+    if (before != null) {
+      add(before);
     }
-    if (x.end() > end) {
-      add(x.slice(end, x.end()).retain());
+    if (after != null) {
+      add(after);
     }
     x.release();
+  }
+
+  /**
+   * {@code piece} with a reference of its own. A piece smaller than half the buffer it would pin
+   * gets a buffer of its own, so overwritten bytes never hold more than twice the bytes kept: the
+   * write budget counts kept bytes. Without memory for the copy it shares, which costs nothing now.
+   */
+  private Extent keep(Extent piece) {
+    if (2L * piece.length() < piece.buf().capacity()) {
+      try {
+        ByteBuf copy = memory.directBuffer(piece.length(), piece.length());
+        copy.writeBytes(piece.buf(), piece.from(), piece.length());
+        return new Extent(piece.offset(), copy, 0, piece.length());
+      } catch (OutOfMemoryError e) {
+        // fall through
+      }
+    }
+    return piece.retain();
   }
 
   private void add(Extent e) {

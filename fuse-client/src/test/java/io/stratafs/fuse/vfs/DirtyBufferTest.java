@@ -67,6 +67,10 @@ class DirtyBufferTest {
     long live() {
       return handedOut.stream().filter(b -> b.refCnt() > 0).count();
     }
+
+    long liveCapacity() {
+      return handedOut.stream().filter(b -> b.refCnt() > 0).mapToLong(ByteBuf::capacity).sum();
+    }
   }
 
   /** A reference model: the bytes and which offsets are dirty. */
@@ -132,6 +136,8 @@ class DirtyBufferTest {
         assertMatches(buf, model, rnd, seed, op);
         // Only buffers with bytes still in the map stay allocated: overwritten ones are freed.
         assertThat(memory.live()).as("seed %d op %d", seed, op).isLessThanOrEqualTo(buf.extentCount());
+        // Kept pieces never pin more than twice their bytes (the budget counts kept bytes).
+        assertThat(memory.liveCapacity()).as("seed %d op %d", seed, op).isLessThanOrEqualTo(2 * buf.bytes());
       }
       buf.release();
       assertThat(buf.bytes()).isZero();
@@ -275,6 +281,29 @@ class DirtyBufferTest {
     assertThat(memory.live()).isEqualTo(1);
     assertThat(buf.bytes()).isEqualTo(50);
     buf.truncate(0);
+    assertThat(memory.live()).isZero();
+  }
+
+  @Test
+  void aSmallSurvivorOfAnOverwriteDoesNotPinItsWholeBuffer() {
+    // Writes sliding by one byte: each leaves one byte of the previous buffer. Shared, those bytes
+    // would pin every 64 KiB buffer; copied, they hold only what they keep.
+    CountingMemory memory = new CountingMemory();
+    DirtyBuffer buf = new DirtyBuffer(memory);
+    int size = 64 << 10;
+    for (int i = 0; i < 50; i++) {
+      buf.write(i, ByteBuffer.wrap(filled(size, (byte) i)));
+    }
+    assertThat(buf.bytes()).isEqualTo(size + 49);
+    assertThat(memory.liveCapacity()).isEqualTo(size + 49);
+    ByteBuffer dst = ByteBuffer.allocate(60);
+    List<DirtyBuffer.Extent> taken = buf.retainedOverlapping(0, 60);
+    DirtyBuffer.overlay(taken, 0, dst);
+    DirtyBuffer.release(taken);
+    for (int i = 0; i < 60; i++) {
+      assertThat(dst.get(i)).as("byte %d", i).isEqualTo((byte) Math.min(i, 49));
+    }
+    buf.release();
     assertThat(memory.live()).isZero();
   }
 
