@@ -15,7 +15,7 @@ import java.time.Duration;
  *     application sees EIO
  * @param writeBufferBytes buffered bytes per open file before writes flush (a file holds up to
  *     twice this: one buffer filling while the previous one is flushed)
- * @param writeBudgetBytes buffered bytes of all open files together, the bound on the heap the
+ * @param writeBudgetBytes buffered bytes of all open files together, the bound on the (direct) memory the
  *     write path uses: a write that does not fit flushes its own file, then waits while the file
  *     holding the most is flushed (see WriteBudget). At least {@code writeBufferBytes}, so a file
  *     can fill its buffer; below about three buffers, files written at once flush each other
