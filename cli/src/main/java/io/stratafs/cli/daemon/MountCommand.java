@@ -41,9 +41,9 @@ public final class MountCommand implements Callable<Integer> {
   private static final int MAX_STAT_AHEAD = LookupOp.MAX_STAT_AHEAD;
   private static final FuseMountOptions DEFAULTS = FuseMountOptions.defaults(Path.of("/"));
   /** Direct memory besides the write budget: RPC buffers and short-circuit read buffers. */
-  static final long DIRECT_RESERVE_BYTES = 32L << 20;
+  private static final long DIRECT_RESERVE_BYTES = 32L << 20;
   /** Direct memory of one FUSE worker: its request and reply buffers (1 MiB each) and slack. */
-  static final long DIRECT_PER_WORKER_BYTES = 4L << 20;
+  private static final long DIRECT_PER_WORKER_BYTES = 4L << 20;
 
   @Spec CommandSpec spec;
 

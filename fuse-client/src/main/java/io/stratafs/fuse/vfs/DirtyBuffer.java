@@ -182,13 +182,10 @@ final class DirtyBuffer {
     return piece.retain();
   }
 
+  /** Stores {@code e} (never empty: writes, cuts and truncation make no empty extents), taking over its reference. */
   private void add(Extent e) {
-    if (e.length() > 0) {
-      extents.put(e.offset(), e);
-      bytes += e.length();
-    } else {
-      e.release();
-    }
+    extents.put(e.offset(), e);
+    bytes += e.length();
   }
 
   private void remove(Extent e) {
