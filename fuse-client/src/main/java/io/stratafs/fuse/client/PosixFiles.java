@@ -1,15 +1,15 @@
 package io.stratafs.fuse.client;
 
+import io.stratafs.common.UntimedStat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import jnr.posix.FileStat;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
 /**
  * Reading local files by descriptor (opened with {@link io.stratafs.common.ReadOnlyDescriptors})
  * through jnr-posix, for short-circuit reads. Unlike a
- * FileChannel, a descriptor can be {@code fstat}ed, and its link count says whether the file is
+ * FileChannel, a descriptor can be stat'ed, and its link count says whether the file is
  * still in its directory: one cheap call on a held file instead of a stat of its path (a walk of
  * four directories and a JNI object per call, which was a fifth of the mount's CPU in a 4 KiB
  * random read). Linux constants: the mount runs on Linux only. Thread-safe; the caller owns each
@@ -19,18 +19,17 @@ final class PosixFiles {
   private static final int EINTR = 4;
 
   private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
-  private static final ThreadLocal<FileStat> STAT = ThreadLocal.withInitial(POSIX::allocateStat);
 
   private PosixFiles() {}
 
 
-  /** The file's size, or -1 when it has no link left: it was deleted while held open. */
+  /**
+   * The file's size, or -1 when it has no link left: it was deleted while held open. Asked
+   * without the timestamps, so the storage daemon's next write to the file does not stamp a
+   * fine-grained mtime and cost its next fdatasync a device write (ADR 029).
+   */
   static long linkedSize(int fd) throws IOException {
-    FileStat st = STAT.get();
-    if (POSIX.fstat(fd, st) < 0) {
-      throw new IOException("fstat of descriptor " + fd + " failed: errno " + POSIX.errno());
-    }
-    return st.nlink() == 0 ? -1 : st.st_size();
+    return UntimedStat.linkedSize(fd);
   }
 
   /**

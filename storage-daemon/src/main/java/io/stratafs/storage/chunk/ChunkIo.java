@@ -41,7 +41,7 @@ final class ChunkIo {
    */
   static int[] readCrcs(OpenChunk oc, long first, int count) throws IOException {
     long need = (first + count) * ENTRY_BYTES;
-    long have = oc.crc.size();
+    long have = oc.crcLength();
     if (have < need) {
       throw corrupt(
           oc,
@@ -66,6 +66,7 @@ final class ChunkIo {
     }
     buf.flip();
     writeFully(oc.crc, buf, first * ENTRY_BYTES);
+    oc.crcWrittenTo((first + crcs.length) * ENTRY_BYTES);
   }
 
   /**

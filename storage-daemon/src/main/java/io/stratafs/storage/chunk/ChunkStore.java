@@ -247,7 +247,7 @@ public final class ChunkStore implements AutoCloseable {
       Device d = deviceHolding(chunkId, device);
       Long length = d == null ? null : withChunk(d, chunkId, false, "syncing", true, oc -> {
         WriteOp.force(oc);
-        return oc.data.size();
+        return oc.dataLength();
       });
       if (length == null) {
         throw StrataException.of(
@@ -425,6 +425,9 @@ public final class ChunkStore implements AutoCloseable {
       }
       return action.apply(oc);
     } catch (IOException e) {
+      // The files may now differ from the lengths the open chunk knows (a partial write, a
+      // truncation half done): the next operation opens them again and learns their lengths.
+      openChunks.invalidate(d, chunkId);
       throw IoErrors.map(e, operation, d, chunkId);
     } catch (StrataException e) {
       if (e.code() == StatusCode.CORRUPT) {

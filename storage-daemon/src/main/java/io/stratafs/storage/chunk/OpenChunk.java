@@ -14,6 +14,11 @@ import org.slf4j.LoggerFactory;
  * channels under an operation that is using them. On a device that {@linkplain
  * Device#syncsWithOneFlush() syncs with one flush} it also holds a read-only descriptor of each
  * file for {@link PageWriteback}, and how much of the checksum file an fdatasync made durable.
+ *
+ * <p>It knows both files' lengths, so no operation stats them (ADR 029): since Linux 6.13 a stat
+ * that returns the timestamps makes the next write stamp a fine-grained mtime, and on ext4
+ * without a journal the following fdatasync writes the inode too. Only the chunk operations
+ * change the files, under the chunk's write lock, and each says what it made of the lengths.
  */
 final class OpenChunk {
   private static final Logger LOG = LoggerFactory.getLogger(OpenChunk.class);
@@ -35,14 +40,47 @@ final class OpenChunk {
    */
   final int dataFd;
   final int crcFd;
+  /** Set under the chunk's write lock, read under either lock. */
+  private volatile long dataLength;
+  private volatile long crcLength;
 
-  OpenChunk(Device device, long chunkId, FileChannel data, FileChannel crc, int dataFd, int crcFd) {
+  OpenChunk(
+      Device device, long chunkId, FileChannel data, FileChannel crc, int dataFd, int crcFd,
+      long dataLength, long crcLength) {
     this.device = device;
     this.chunkId = chunkId;
     this.data = data;
     this.crc = crc;
     this.dataFd = dataFd;
     this.crcFd = crcFd;
+    this.dataLength = dataLength;
+    this.crcLength = crcLength;
+  }
+
+  /** The data file's length. */
+  long dataLength() {
+    return dataLength;
+  }
+
+  /** The checksum file's length. */
+  long crcLength() {
+    return crcLength;
+  }
+
+  /** Bytes were written to the data file up to {@code end}. Under the chunk's write lock. */
+  void dataWrittenTo(long end) {
+    dataLength = Math.max(dataLength, end);
+  }
+
+  /** Entries were written to the checksum file up to {@code end}. Under the chunk's write lock. */
+  void crcWrittenTo(long end) {
+    crcLength = Math.max(crcLength, end);
+  }
+
+  /** Both files were cut or grown to these lengths. Under the chunk's write lock. */
+  void lengthsSet(long dataLength, long crcLength) {
+    this.dataLength = dataLength;
+    this.crcLength = crcLength;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.stratafs.storage.chunk;
 
 import io.stratafs.common.ReadOnlyDescriptors;
+import io.stratafs.common.UntimedStat;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -117,13 +118,20 @@ final class OpenChunkCache implements AutoCloseable {
   private static OpenChunk withWritebackDescriptors(Device device, long chunkId, FileChannel data, FileChannel crc)
       throws IOException {
     if (!device.syncsWithOneFlush()) {
-      return new OpenChunk(device, chunkId, data, crc, -1, -1);
+      return new OpenChunk(device, chunkId, data, crc, -1, -1, data.size(), crc.size());
     }
     int dataFd = ReadOnlyDescriptors.open(device.dataPath(chunkId));
+    int crcFd = -1;
     try {
-      return new OpenChunk(device, chunkId, data, crc, dataFd, ReadOnlyDescriptors.open(device.crcPath(chunkId)));
+      crcFd = ReadOnlyDescriptors.open(device.crcPath(chunkId));
+      // By descriptor without the timestamps (ADR 029); FileChannel.size() is an fstat.
+      return new OpenChunk(
+          device, chunkId, data, crc, dataFd, crcFd, UntimedStat.size(dataFd), UntimedStat.size(crcFd));
     } catch (IOException | RuntimeException e) {
       ReadOnlyDescriptors.close(dataFd);
+      if (crcFd >= 0) {
+        ReadOnlyDescriptors.close(crcFd);
+      }
       throw e;
     }
   }

@@ -16,7 +16,7 @@ final class ReadOp {
 
   static ReadResult run(OpenChunk oc, long offset, int length, ByteBufAllocator alloc)
       throws IOException {
-    long chunkLength = oc.data.size();
+    long chunkLength = oc.dataLength();
     if (length == 0 || offset >= chunkLength) {
       return new ReadResult(alloc.directBuffer(0), chunkLength);
     }

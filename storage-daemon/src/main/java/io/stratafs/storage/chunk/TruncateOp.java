@@ -16,7 +16,7 @@ final class TruncateOp {
 
   /** Returns the chunk's new length. */
   static long run(OpenChunk oc, long newLength, boolean sync) throws IOException {
-    long oldLength = oc.data.size();
+    long oldLength = oc.dataLength();
     BlockChecksums sums = oc.device.checksums();
     if (newLength < oldLength) {
       long blocks = sums.blockCount(newLength);
@@ -29,6 +29,7 @@ final class TruncateOp {
       }
       oc.data.truncate(newLength);
       oc.crc.truncate(blocks * ENTRY_BYTES);
+      oc.lengthsSet(newLength, blocks * ENTRY_BYTES);
       oc.crcTruncated();
     } else if (newLength > oldLength) {
       long oldBlocks = sums.blockCount(oldLength);
@@ -40,6 +41,7 @@ final class TruncateOp {
       }
       // A zero byte at the new end extends the file; everything before it stays a hole.
       ChunkIo.writeFully(oc.data, ByteBuffer.allocate(1), newLength - 1);
+      oc.dataWrittenTo(newLength);
     }
     oc.device.addUsed(newLength - oldLength);
     if (sync) {

@@ -32,7 +32,7 @@ final class WriteOp {
   /** Returns the chunk's new length. */
   static long run(OpenChunk oc, long offset, ByteBuf data, boolean sync) throws IOException {
     int n = data.readableBytes();
-    long oldLength = oc.data.size();
+    long oldLength = oc.dataLength();
     if (n == 0) {
       if (sync) {
         force(oc);
@@ -64,6 +64,7 @@ final class WriteOp {
         ChunkIo.writeFully(oc.data, bb, pos);
         pos += len;
       }
+      oc.dataWrittenTo(end);
       ChunkIo.writeCrcs(oc, crcFirst, entries);
     } catch (IOException e) {
       restoreAfterFailure(oc, oldLength, first, last, e);
@@ -90,7 +91,7 @@ final class WriteOp {
    * @return whether one device flush covered both files
    */
   static boolean force(OpenChunk oc) throws IOException {
-    long crcLength = oc.crc.size();
+    long crcLength = oc.crcLength();
     if (oc.crcMetadataSynced(crcLength)) {
       PageWriteback.start(oc.crcFd);
       PageWriteback.start(oc.dataFd); // both files' pages travel to the device at once

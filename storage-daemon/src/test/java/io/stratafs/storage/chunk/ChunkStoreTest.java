@@ -85,7 +85,7 @@ class ChunkStoreTest {
 
   @ParameterizedTest
   @ValueSource(longs = {1, 42, 20261121})
-  void randomWritesAndTruncatesMatchAReferenceArray(long seed) {
+  void randomWritesAndTruncatesMatchAReferenceArray(long seed) throws IOException {
     Random rnd = new Random(seed);
     int max = 12 * BLOCK + 777;
     byte[] ref = new byte[max];
@@ -113,6 +113,7 @@ class ChunkStoreTest {
           buf.release();
         }
       }
+      assertFilesHoldLength(length, op);
       int ro = rnd.nextInt(max);
       int rl = rnd.nextInt(2 * BLOCK);
       byte[] got = read(ro, rl);
@@ -125,6 +126,28 @@ class ChunkStoreTest {
     store = openStore("s1", 0);
     assertThat(read(0, max)).as("after reopening").isEqualTo(Arrays.copyOf(ref, length));
     assertThat(store.usage().getFirst().usedBytes()).isEqualTo(length);
+  }
+
+  /** The lengths the open chunk keeps instead of asking the files (ADR 029) are the files' own. */
+  private void assertFilesHoldLength(long length, int op) throws IOException {
+    Device d = store.devices().getFirst();
+    assertThat(Files.size(d.dataPath(CHUNK))).as("op %d data file", op).isEqualTo(length);
+    long blocks = (length + BLOCK - 1) / BLOCK;
+    assertThat(Files.size(d.crcPath(CHUNK))).as("op %d checksum file", op).isEqualTo(blocks * 4);
+  }
+
+  @Test
+  void aFailedOperationLetsTheNextLearnTheLengthsFromTheFiles() throws IOException {
+    byte[] bytes = randomBytes(new Random(5), 3 * BLOCK);
+    write(0, bytes);
+    Path data = store.devices().getFirst().dataPath(CHUNK);
+    try (FileChannel ch = FileChannel.open(data, StandardOpenOption.WRITE)) {
+      ch.truncate(BLOCK); // behind the daemon's back, as a damaged disk might
+    }
+    assertThatThrownBy(() -> read(0, 3 * BLOCK))
+        .as("the open chunk still believes in three blocks")
+        .satisfies(e -> assertThat(StrataException.codeOf(e)).isEqualTo(StatusCode.IO_ERROR));
+    assertThat(read(0, 3 * BLOCK)).as("reopened: one block").isEqualTo(Arrays.copyOf(bytes, BLOCK));
   }
 
   @Test
