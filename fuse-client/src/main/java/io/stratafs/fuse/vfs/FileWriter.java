@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * mtime within that long of this file's last CommitWrite leaves the commit owed, like fdatasync
  * does, and a timer makes it one granularity later unless a flush or close makes it first. So
  * under frequent fsyncs the file's mtime moves at most once per granularity, as on a local
- * filesystem stamping with a coarse clock, and such an fsync costs what an fdatasync does.
+ * filesystem stamping with a coarse clock, and such an fsync costs what an fdatasync does. The
+ * timer's commit, when it would change only mtime, goes out without the flush permit (ADR 030):
+ * fsyncs meanwhile are not held up for its round trip; close and FLUSH wait for it.
  *
  * <p>Thread-safe: buffer state is guarded by {@code this}; one flush runs at a time. Lock order:
  * {@code this}, then the budget; nothing waits for the budget or another file's permit while
@@ -90,12 +92,18 @@ final class FileWriter {
   private final Semaphore flushPermit = new Semaphore(1);
   /**
    * A fdatasync, or an fsync within the mtime granularity, skipped a CommitWrite (mtime only): the
-   * next flush makes it. Guarded by the permit.
+   * next flush makes it. Guarded by the permit, except that the timer's mtime commit, made without
+   * it, owes it again when it fails.
    */
-  private boolean commitOwed;
-  /** When this writer last sent a CommitWrite that succeeded (System.nanoTime). Guarded by the permit. */
-  private long lastCommitNanos;
+  private volatile boolean commitOwed;
+  /**
+   * When this writer last sent a CommitWrite that succeeded, or the timer's mtime commit that is
+   * on the wire (System.nanoTime).
+   */
+  private final AtomicLong lastCommitNanos = new AtomicLong();
   private boolean committedOnce;
+  /** The timer's mtime-only commit while it is on the wire (completed when it is done). */
+  private volatile CompletableFuture<Void> mtimeCommitInFlight = CompletableFuture.completedFuture(null);
   /** Set while a timer is due to make the owed commit (one at a time, however many fsyncs skip). */
   private final AtomicBoolean owedCommitTimer = new AtomicBoolean();
   /** The failure of the last background flush, until a flush succeeds. */
@@ -363,6 +371,11 @@ final class FileWriter {
   void flush(LongFunction<Caller> caller, boolean sync, boolean datasync) {
     acquirePermit(); // waits for a running background flush, whose failure this one then retries
     try {
+      if (!sync) {
+        // Close and FLUSH return with mtime committed: the timer's commit, or this flush's own
+        // when that one failed (it owes the commit again before it completes).
+        mtimeCommitInFlight.join();
+      }
       DirtyBuffer batch;
       Set<Long> toSync;
       synchronized (this) {
@@ -521,7 +534,7 @@ final class FileWriter {
         && committedOnce
         && uncommittedChunks.isEmpty()
         && syncExternalOwed.isEmpty()
-        && nanoClock.getAsLong() - lastCommitNanos < mtimeGranularityNanos;
+        && nanoClock.getAsLong() - lastCommitNanos.get() < mtimeGranularityNanos;
   }
 
   /** Owes the commit and makes sure a timer makes it one granularity from now. Caller holds the permit. */
@@ -537,6 +550,12 @@ final class FileWriter {
    * The timer's commit of a skipped fsync commit, unless a flush or close made it meanwhile. When
    * a flush holds the permit, it is tried again one granularity later (that flush may be an
    * fdatasync, which leaves it owed). A failure leaves it owed for the next flush or close.
+   *
+   * <p>A commit that would change only mtime is sent after the permit is let go, so fsyncs
+   * meanwhile are not held up for its round trip; they count the granularity from it, and one that
+   * skips its own commit owes it again, for the next timer. Made under the permit, its round trip
+   * was the tail of fsync latency: at a few thousand fsyncs a second, one in twenty waited for it
+   * (ADR 030).
    */
   private void makeOwedCommit(LongFunction<Caller> caller) {
     owedCommitTimer.set(false);
@@ -544,14 +563,35 @@ final class FileWriter {
       commitLater(caller);
       return;
     }
+    CompletableFuture<Void> inFlight;
     try {
-      if (commitOwed) {
-        commit(caller, 0, false);
+      if (!commitOwed) {
+        return;
       }
+      if (!uncommittedChunks.isEmpty() || !syncExternalOwed.isEmpty()) {
+        commit(caller, 0, false); // external copies fall behind: under the permit, as any commit
+        return;
+      }
+      commitOwed = false;
+      lastCommitNanos.accumulateAndGet(nanoClock.getAsLong(), Math::max);
+      inFlight = new CompletableFuture<>();
+      mtimeCommitInFlight = inFlight;
     } catch (RuntimeException e) {
       log.debug("inode {}: the owed mtime commit failed; the next flush or close makes it: {}", ino, e.toString());
+      return;
     } finally {
       flushPermit.release();
+    }
+    try {
+      AttrReply committed = commitWrite(caller, 0, Set.of(), false);
+      if (committed.hasAttr()) {
+        serverSize.accumulateAndGet(committed.getAttr().getSize(), Math::max);
+      }
+    } catch (RuntimeException e) {
+      commitOwed = true;
+      log.debug("inode {}: the owed mtime commit failed; the next flush or close makes it: {}", ino, e.toString());
+    } finally {
+      inFlight.complete(null);
     }
   }
 
@@ -580,26 +620,30 @@ final class FileWriter {
     }
     Set<Long> uploaded = syncExternal ? new TreeSet<>(syncExternalOwed) : Set.of();
     long sentNanos = nanoClock.getAsLong(); // the server's mtime is no older than this
-    AttrReply committed =
-        io.meta()
-            .call(
-                Methods.META_COMMIT_WRITE,
-                sid ->
-                    CommitWriteRequest.newBuilder()
-                        .setCaller(caller.apply(sid))
-                        .setIno(ino)
-                        .setNewSize(newSize)
-                        .addAllWrittenChunks(written)
-                        .setSyncExternal(syncExternal)
-                        .build(),
-                AttrReply.parser());
+    AttrReply committed = commitWrite(caller, newSize, written, syncExternal);
     long size = committed.hasAttr() ? Math.max(committed.getAttr().getSize(), newSize) : newSize;
     serverSize.accumulateAndGet(size, Math::max);
     commitOwed = false;
-    lastCommitNanos = sentNanos;
+    lastCommitNanos.accumulateAndGet(sentNanos, Math::max);
     committedOnce = true;
     uncommittedChunks.removeAll(written);
     syncExternalOwed.removeAll(uploaded);
+  }
+
+  private AttrReply commitWrite(
+      LongFunction<Caller> caller, long newSize, Set<Long> written, boolean syncExternal) {
+    return io.meta()
+        .call(
+            Methods.META_COMMIT_WRITE,
+            sid ->
+                CommitWriteRequest.newBuilder()
+                    .setCaller(caller.apply(sid))
+                    .setIno(ino)
+                    .setNewSize(newSize)
+                    .addAllWrittenChunks(written)
+                    .setSyncExternal(syncExternal)
+                    .build(),
+            AttrReply.parser());
   }
 
   private void syncChunks(LongFunction<Caller> caller, Set<Long> indexes) {

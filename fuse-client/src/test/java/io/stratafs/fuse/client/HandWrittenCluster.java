@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -66,6 +67,8 @@ public final class HandWrittenCluster implements AutoCloseable {
   public volatile ChunkInfo chunk;
   public final List<ExcludeReplicaRequest> exclusions = new CopyOnWriteArrayList<>();
   public final List<CommitWriteRequest> commits = new CopyOnWriteArrayList<>();
+  /** Runs in the CommitWrite handler after the request is recorded: may block, or throw to fail it. */
+  public volatile Consumer<CommitWriteRequest> beforeCommitReply = r -> {};
   final List<EnsureLocalReplicaRequest> ensures = new CopyOnWriteArrayList<>();
   /** The file's size as CommitWrite leaves it. */
   public volatile long fileSize;
@@ -92,6 +95,7 @@ public final class HandWrittenCluster implements AutoCloseable {
             .handler(Methods.META_ALLOC_CHUNKS, AllocChunksRequest.parser(), call -> RpcReply.of(ChunksReply.newBuilder().addChunks(chunk).build()))
             .handler(Methods.META_COMMIT_WRITE, CommitWriteRequest.parser(), call -> {
               commits.add(call.request());
+              beforeCommitReply.accept(call.request());
               long size = Math.max(call.request().getNewSize(), fileSize);
               fileSize = size;
               return RpcReply.of(AttrReply.newBuilder().setAttr(Attr.newBuilder().setIno(INO).setSize(size)).build());

@@ -3,6 +3,8 @@ package io.stratafs.fuse.vfs;
 import static io.stratafs.fuse.client.HandWrittenCluster.INO;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stratafs.common.StatusCode;
+import io.stratafs.common.StrataException;
 import io.stratafs.fuse.client.HandWrittenCluster;
 import io.stratafs.protocol.meta.Caller;
 import io.stratafs.protocol.meta.ChunkInfo;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
@@ -159,6 +162,99 @@ class FileWriterMtimeGranularityTest {
       assertThat(f.timers).hasSize(1);
       f.runTimers();
       assertThat(f.commits()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void fsyncsGoOnWhileTheTimersMtimeCommitIsOnTheWire() throws Exception {
+    try (Fixture f = new Fixture(GRANULARITY)) {
+      f.writeAndFsync(0, "first");
+      f.advanceMillis(1);
+      f.writeAndFsync(0, "again"); // owed: one timer
+      CountDownLatch commitArrived = new CountDownLatch(1);
+      CountDownLatch releaseCommit = new CountDownLatch(1);
+      f.cluster.beforeCommitReply = r -> {
+        commitArrived.countDown();
+        await(releaseCommit);
+      };
+      Runnable timer = f.timers.removeFirst();
+      f.advanceMillis(GRANULARITY.toMillis());
+      Thread timerThread = Thread.ofPlatform().start(timer);
+      await(commitArrived);
+
+      // The timer's commit is held at the server. Under the permit, this fsync would wait for it;
+      // the test releases it only afterwards, so it would time out.
+      f.advanceMillis(1);
+      f.writeAndFsync(3, "during");
+      assertThat(f.syncedWrites).containsExactly(true, true, true);
+      assertThat(f.commits()).as("the held timer commit only").isEqualTo(2);
+      assertThat(f.timers).as("the fsync owes its own commit to the next timer").hasSize(1);
+
+      releaseCommit.countDown();
+      timerThread.join();
+      f.cluster.beforeCommitReply = r -> {};
+      f.runTimers();
+      assertThat(f.commits()).as("the next timer made the fsync's commit").isEqualTo(3);
+    }
+  }
+
+  @Test
+  void closeWaitsForTheTimersCommitOnTheWireAndMakesItWhenItFailed() throws Exception {
+    try (Fixture f = new Fixture(GRANULARITY)) {
+      f.writeAndFsync(0, "first");
+      f.advanceMillis(1);
+      f.writeAndFsync(0, "again");
+      CountDownLatch commitArrived = new CountDownLatch(1);
+      CountDownLatch releaseCommit = new CountDownLatch(1);
+      f.cluster.beforeCommitReply = r -> {
+        commitArrived.countDown();
+        await(releaseCommit);
+        throw StrataException.of(StatusCode.IO_ERROR, "the metadata journal could not sync");
+      };
+      f.advanceMillis(GRANULARITY.toMillis());
+      Thread timerThread = Thread.ofPlatform().start(f.timers.removeFirst());
+      await(commitArrived);
+
+      Thread close = Thread.ofPlatform().start(() -> f.writer.flush(CALLER, false)); // FLUSH, release
+      Thread.State state;
+      while ((state = close.getState()) != Thread.State.WAITING && state != Thread.State.TERMINATED) {
+        Thread.onSpinWait();
+      }
+      assertThat(state).as("close waits for the commit on the wire").isEqualTo(Thread.State.WAITING);
+      f.cluster.beforeCommitReply = r -> {};
+      releaseCommit.countDown();
+      close.join();
+      timerThread.join();
+      assertThat(f.commits()).as("the timer's failed commit, then close's own").isEqualTo(3);
+      assertThat(f.cluster.commits.get(2).getNewSize()).isZero();
+    }
+  }
+
+  @Test
+  void aFailedTimerCommitIsOwedAgainAndCloseMakesIt() throws Exception {
+    try (Fixture f = new Fixture(GRANULARITY)) {
+      f.writeAndFsync(0, "first");
+      f.advanceMillis(1);
+      f.writeAndFsync(0, "again");
+      f.cluster.beforeCommitReply = r -> {
+        throw StrataException.of(StatusCode.IO_ERROR, "the metadata journal could not sync");
+      };
+      f.advanceMillis(GRANULARITY.toMillis());
+      f.runTimers();
+      assertThat(f.commits()).as("the timer's commit was tried and failed").isEqualTo(2);
+      f.cluster.beforeCommitReply = r -> {};
+      f.writer.flush(CALLER, false);
+      assertThat(f.commits()).isEqualTo(3);
+      assertThat(f.cluster.commits.get(2).getNewSize()).isZero();
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
