@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The chunk and CRC files of local replicas, kept open between short-circuit reads: opening and
  * closing two files was a fifth of a 4 KiB random read's CPU. Before each use both held files are
- * stat'ed by descriptor (size and link count only, ADR 029) and must still have a link. The storage daemon never renames a chunk file; it
- * deletes one ({@code ChunkStore.delete}) and may create a new one under the same name (healing, a
- * rewrite after truncation). So a held file with links is still the one its path names, and one
+ * stat'ed by descriptor (size and link count only, ADR 029) and must still have a link. The
+ * storage daemon never renames a chunk file; it deletes one ({@code ChunkStore.delete}) and may
+ * create a new one under the same name (healing, a rewrite after truncation). So a held file with links is still the one its path names, and one
  * without is reopened, never read from. Both are checked after both are open, so a pair is never
  * half old, half new.
  *

@@ -553,9 +553,8 @@ final class FileWriter {
    *
    * <p>A commit that would change only mtime is sent after the permit is let go, so fsyncs
    * meanwhile are not held up for its round trip; they count the granularity from it, and one that
-   * skips its own commit owes it again, for the next timer. Made under the permit, its round trip
-   * was the tail of fsync latency: at a few thousand fsyncs a second, one in twenty waited for it
-   * (ADR 030).
+   * skips its own commit owes it again, for the next timer. Made under the permit, every fsync
+   * that arrived during its round trip waited for it (ADR 030).
    */
   private void makeOwedCommit(LongFunction<Caller> caller) {
     owedCommitTimer.set(false);

@@ -165,34 +165,51 @@ class FileWriterMtimeGranularityTest {
     }
   }
 
+  /** The timer's commit, held at the server until released; then it succeeds or fails. */
+  private record HeldCommit(Thread timer, CountDownLatch release) {
+    void releaseAndJoin() throws InterruptedException {
+      release.countDown();
+      timer.join();
+    }
+  }
+
+  /**
+   * Owes a commit, runs its timer one granularity later on a thread of its own and holds that
+   * commit at the server; commits after it go through.
+   */
+  private static HeldCommit owedCommitHeldAtTheServer(Fixture f, boolean failsWhenReleased) {
+    f.writeAndFsync(0, "first");
+    f.advanceMillis(1);
+    f.writeAndFsync(0, "again"); // owed: one timer
+    CountDownLatch arrived = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    f.cluster.beforeCommitReply = r -> {
+      arrived.countDown();
+      await(release);
+      if (failsWhenReleased) {
+        throw StrataException.of(StatusCode.IO_ERROR, "the metadata journal could not sync");
+      }
+    };
+    f.advanceMillis(GRANULARITY.toMillis());
+    Thread timer = Thread.ofPlatform().start(f.timers.removeFirst());
+    await(arrived);
+    f.cluster.beforeCommitReply = r -> {};
+    return new HeldCommit(timer, release);
+  }
+
   @Test
   void fsyncsGoOnWhileTheTimersMtimeCommitIsOnTheWire() throws Exception {
     try (Fixture f = new Fixture(GRANULARITY)) {
-      f.writeAndFsync(0, "first");
-      f.advanceMillis(1);
-      f.writeAndFsync(0, "again"); // owed: one timer
-      CountDownLatch commitArrived = new CountDownLatch(1);
-      CountDownLatch releaseCommit = new CountDownLatch(1);
-      f.cluster.beforeCommitReply = r -> {
-        commitArrived.countDown();
-        await(releaseCommit);
-      };
-      Runnable timer = f.timers.removeFirst();
-      f.advanceMillis(GRANULARITY.toMillis());
-      Thread timerThread = Thread.ofPlatform().start(timer);
-      await(commitArrived);
-
-      // The timer's commit is held at the server. Under the permit, this fsync would wait for it;
-      // the test releases it only afterwards, so it would time out.
+      HeldCommit held = owedCommitHeldAtTheServer(f, false);
+      // Under the permit, this fsync would wait for the held commit; the test releases it only
+      // afterwards, so it would time out.
       f.advanceMillis(1);
       f.writeAndFsync(3, "during");
       assertThat(f.syncedWrites).containsExactly(true, true, true);
       assertThat(f.commits()).as("the held timer commit only").isEqualTo(2);
       assertThat(f.timers).as("the fsync owes its own commit to the next timer").hasSize(1);
 
-      releaseCommit.countDown();
-      timerThread.join();
-      f.cluster.beforeCommitReply = r -> {};
+      held.releaseAndJoin();
       f.runTimers();
       assertThat(f.commits()).as("the next timer made the fsync's commit").isEqualTo(3);
     }
@@ -201,30 +218,15 @@ class FileWriterMtimeGranularityTest {
   @Test
   void closeWaitsForTheTimersCommitOnTheWireAndMakesItWhenItFailed() throws Exception {
     try (Fixture f = new Fixture(GRANULARITY)) {
-      f.writeAndFsync(0, "first");
-      f.advanceMillis(1);
-      f.writeAndFsync(0, "again");
-      CountDownLatch commitArrived = new CountDownLatch(1);
-      CountDownLatch releaseCommit = new CountDownLatch(1);
-      f.cluster.beforeCommitReply = r -> {
-        commitArrived.countDown();
-        await(releaseCommit);
-        throw StrataException.of(StatusCode.IO_ERROR, "the metadata journal could not sync");
-      };
-      f.advanceMillis(GRANULARITY.toMillis());
-      Thread timerThread = Thread.ofPlatform().start(f.timers.removeFirst());
-      await(commitArrived);
-
+      HeldCommit held = owedCommitHeldAtTheServer(f, true);
       Thread close = Thread.ofPlatform().start(() -> f.writer.flush(CALLER, false)); // FLUSH, release
       Thread.State state;
       while ((state = close.getState()) != Thread.State.WAITING && state != Thread.State.TERMINATED) {
         Thread.onSpinWait();
       }
       assertThat(state).as("close waits for the commit on the wire").isEqualTo(Thread.State.WAITING);
-      f.cluster.beforeCommitReply = r -> {};
-      releaseCommit.countDown();
+      held.releaseAndJoin();
       close.join();
-      timerThread.join();
       assertThat(f.commits()).as("the timer's failed commit, then close's own").isEqualTo(3);
       assertThat(f.cluster.commits.get(2).getNewSize()).isZero();
     }
