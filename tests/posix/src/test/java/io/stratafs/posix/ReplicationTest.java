@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,6 +55,9 @@ class ReplicationTest {
   private static S3ProxyServer s3;
   private static StrataCli strata;
   private static Path mnt;
+  @RegisterExtension
+  static final ClusterLogsOnFailure LOGS =
+      new ClusterLogsOnFailure(() -> tmp == null ? null : tmp.resolve("data").resolve("logs"));
   /** Path → SHA-256 of the content written, for the wipe test at the end. */
   private static final Map<Path, String> written = new java.util.concurrent.ConcurrentHashMap<>();
 
