@@ -70,6 +70,13 @@ class FileWriterMtimeGranularityTest {
       writer.flush(CALLER, true, false);
     }
 
+    /** Two fsyncs 1 ms apart: the first commits, the second owes its commit to one timer. */
+    void oweACommit() {
+      writeAndFsync(0, "first");
+      advanceMillis(1);
+      writeAndFsync(0, "again");
+    }
+
     void advanceMillis(long ms) {
       nowNanos += ms * 1_000_000L;
     }
@@ -137,9 +144,7 @@ class FileWriterMtimeGranularityTest {
   @Test
   void closeMakesTheOwedCommitAndTheTimerThenFindsNothingOwed() throws Exception {
     try (Fixture f = new Fixture(GRANULARITY)) {
-      f.writeAndFsync(0, "first");
-      f.advanceMillis(1);
-      f.writeAndFsync(0, "again");
+      f.oweACommit();
       assertThat(f.commits()).isEqualTo(1);
 
       f.writer.flush(CALLER, false); // what release and FLUSH do
@@ -178,9 +183,7 @@ class FileWriterMtimeGranularityTest {
    * commit at the server; commits after it go through.
    */
   private static HeldCommit owedCommitHeldAtTheServer(Fixture f, boolean failsWhenReleased) {
-    f.writeAndFsync(0, "first");
-    f.advanceMillis(1);
-    f.writeAndFsync(0, "again"); // owed: one timer
+    f.oweACommit();
     CountDownLatch arrived = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     f.cluster.beforeCommitReply = r -> {
@@ -235,9 +238,7 @@ class FileWriterMtimeGranularityTest {
   @Test
   void aFailedTimerCommitIsOwedAgainAndCloseMakesIt() throws Exception {
     try (Fixture f = new Fixture(GRANULARITY)) {
-      f.writeAndFsync(0, "first");
-      f.advanceMillis(1);
-      f.writeAndFsync(0, "again");
+      f.oweACommit();
       f.cluster.beforeCommitReply = r -> {
         throw StrataException.of(StatusCode.IO_ERROR, "the metadata journal could not sync");
       };
