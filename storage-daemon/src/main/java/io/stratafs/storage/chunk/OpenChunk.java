@@ -40,6 +40,8 @@ final class OpenChunk {
    */
   final int dataFd;
   final int crcFd;
+  /** Null where there are no descriptors for {@link PageWriteback}. */
+  private final WriteBehind writeBehind;
   /** Set under the chunk's write lock, read under either lock. */
   private volatile long dataLength;
   private volatile long crcLength;
@@ -55,6 +57,7 @@ final class OpenChunk {
     this.crcFd = crcFd;
     this.dataLength = dataLength;
     this.crcLength = crcLength;
+    this.writeBehind = dataFd >= 0 ? new WriteBehind(WriteBehind.WINDOW) : null;
   }
 
   /** The data file's length. */
@@ -70,6 +73,20 @@ final class OpenChunk {
   /** Bytes were written to the data file up to {@code end}. Under the chunk's write lock. */
   void dataWrittenTo(long end) {
     dataLength = Math.max(dataLength, end);
+  }
+
+  /**
+   * Bytes [offset, end) of the data file were written, and synced if {@code synced}: a sequential
+   * stream's bytes go to write-back a window at a time. Under the chunk's write lock.
+   */
+  void dataWritten(long offset, long end, boolean synced) {
+    if (writeBehind == null) {
+      return;
+    }
+    WriteBehind.Range full = writeBehind.written(offset, end, synced);
+    if (full != null && retain()) {
+      WriteBehind.start(this, full);
+    }
   }
 
   /** Entries were written to the checksum file up to {@code end}. Under the chunk's write lock. */

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * those writes to complete, without the device cache flush an {@code fdatasync} adds. It persists
  * no metadata, so it alone makes nothing durable; {@link WriteOp#force} pairs it with one {@code
  * fdatasync} of another file on the same filesystem, whose flush covers every write the device
- * completed before it (ADR 027). Its descriptors are read-only ({@link
- * io.stratafs.common.ReadOnlyDescriptors}): they only start and wait for write-back of pages
- * written through the chunk's channels. Thread-safe.
+ * completed before it (ADR 027). {@link WriteBehind} starts the write-back of sequential writes
+ * with it early, so their sync finds little left to write (ADR 031). Its descriptors are
+ * read-only ({@link io.stratafs.common.ReadOnlyDescriptors}): they only start and wait for
+ * write-back of pages written through the chunk's channels. Thread-safe.
  */
 final class PageWriteback {
   private static final Logger LOG = LoggerFactory.getLogger(PageWriteback.class);
@@ -61,16 +62,25 @@ final class PageWriteback {
 
   /** Starts writing the file's dirty pages to the device; returns without waiting. */
   static void start(int fd) throws IOException {
-    call(fd, WRITE, "start");
+    call(fd, 0, 0, WRITE, "start");
+  }
+
+  /**
+   * Starts writing the dirty pages of {@code length} bytes from {@code offset} to the device;
+   * returns without waiting for them. A write-back error is kept for the next fdatasync of the
+   * file, which reports it, as the kernel's own write-back would.
+   */
+  static void start(int fd, long offset, long length) throws IOException {
+    call(fd, offset, length, WRITE, "start");
   }
 
   /** Writes the file's dirty pages to the device and waits until the device has them all. */
   static void await(int fd) throws IOException {
-    call(fd, WAIT_BEFORE | WRITE | WAIT_AFTER, "await");
+    call(fd, 0, 0, WAIT_BEFORE | WRITE | WAIT_AFTER, "await");
   }
 
-  private static void call(int fd, int flags, String what) throws IOException {
-    while (LIBC.sync_file_range(fd, 0, 0, flags) != 0) {
+  private static void call(int fd, long offset, long length, int flags, String what) throws IOException {
+    while (LIBC.sync_file_range(fd, offset, length, flags) != 0) {
       int errno = errno();
       if (errno != EINTR) {
         // EIO here is a failed page write: the caller's sync fails, as an fdatasync's would.

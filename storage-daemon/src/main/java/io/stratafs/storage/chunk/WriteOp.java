@@ -75,6 +75,7 @@ final class WriteOp {
     if (sync) {
       force(oc);
     }
+    oc.dataWritten(offset, end, sync);
     return newLength;
   }
 
