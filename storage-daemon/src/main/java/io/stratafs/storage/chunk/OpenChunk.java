@@ -84,7 +84,7 @@ final class OpenChunk {
       return;
     }
     WriteBehind.Range full = writeBehind.written(offset, end, synced);
-    if (full != null && retain()) {
+    if (full != null) {
       WriteBehind.start(this, full);
     }
   }

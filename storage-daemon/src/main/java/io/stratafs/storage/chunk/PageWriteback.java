@@ -62,7 +62,7 @@ final class PageWriteback {
 
   /** Starts writing the file's dirty pages to the device; returns without waiting. */
   static void start(int fd) throws IOException {
-    call(fd, 0, 0, WRITE, "start");
+    start(fd, 0, 0); // a length of 0 reaches to the end of the file
   }
 
   /**

@@ -54,8 +54,10 @@ final class WriteBehind {
    * window.
    */
   Range written(long offset, long end, boolean synced) {
-    if (offset != streamEnd || synced) {
-      pendingFrom = synced ? end : offset;
+    if (synced) {
+      pendingFrom = end;
+    } else if (offset != streamEnd) {
+      pendingFrom = offset;
     }
     streamEnd = end;
     if (end - pendingFrom < window) {
@@ -67,11 +69,13 @@ final class WriteBehind {
   }
 
   /**
-   * Starts write-back of {@code range} of the chunk's data file on the starter thread. The caller
-   * holds a reference to the chunk, which keeps its descriptors open; it passes here.
+   * Starts write-back of {@code range} of the chunk's data file on the starter thread. The start
+   * holds a reference to the chunk until it ran or was dropped, which keeps the descriptor open.
    */
   static void start(OpenChunk chunk, Range range) {
-    STARTER.execute(new Start(chunk, range));
+    if (chunk.retain()) {
+      STARTER.execute(new Start(chunk, range));
+    }
   }
 
   /** Waits until every start queued before this call ran; for tests. */
