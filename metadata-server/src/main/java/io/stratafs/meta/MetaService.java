@@ -28,6 +28,7 @@ import io.stratafs.protocol.meta.*;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -160,6 +161,15 @@ public final class MetaService {
     return journal.submitAsync(tx -> op.apply(Tx.writable(tx)));
   }
 
+  /**
+   * A name change: answered once in the WAL, made durable by the journal's background sync or by
+   * the next fsync/fsyncdir ({@link #sync}), as a local filesystem makes it durable (ADR 032).
+   */
+  private <T> CompletableFuture<T> nameChangeAsync(Function<Tx, T> op) {
+    gate.checkLeader();
+    return journal.submitAsync(Mutation.unsynced(tx -> op.apply(Tx.writable(tx))));
+  }
+
   /** The result of a journal future, rethrowing what the mutation threw as it was. */
   private static <T> T await(CompletableFuture<T> f) {
     try {
@@ -223,7 +233,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<AttrReply> createAsync(CreateRequest r) {
-    return writeAsync(tx -> CreateOp.run(ctx, tx, r));
+    return nameChangeAsync(tx -> CreateOp.run(ctx, tx, r));
   }
 
   public AttrReply mknod(MknodRequest r) {
@@ -231,7 +241,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<AttrReply> mknodAsync(MknodRequest r) {
-    return writeAsync(tx -> MknodOp.run(ctx, tx, r));
+    return nameChangeAsync(tx -> MknodOp.run(ctx, tx, r));
   }
 
   public AttrReply mkdir(MkdirRequest r) {
@@ -239,7 +249,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<AttrReply> mkdirAsync(MkdirRequest r) {
-    return writeAsync(tx -> MkdirOp.run(ctx, tx, r));
+    return nameChangeAsync(tx -> MkdirOp.run(ctx, tx, r));
   }
 
   public DirChangeReply unlink(UnlinkRequest r) {
@@ -247,7 +257,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<DirChangeReply> unlinkAsync(UnlinkRequest r) {
-    return writeAsync(tx -> UnlinkOp.run(ctx, tx, r));
+    return nameChangeAsync(tx -> UnlinkOp.run(ctx, tx, r));
   }
 
   public DirChangeReply rmdir(RmdirRequest r) {
@@ -255,7 +265,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<DirChangeReply> rmdirAsync(RmdirRequest r) {
-    return writeAsync(tx -> RmdirOp.run(ctx, tx, r));
+    return nameChangeAsync(tx -> RmdirOp.run(ctx, tx, r));
   }
 
   public AttrReply symlink(SymlinkRequest r) {
@@ -263,7 +273,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<AttrReply> symlinkAsync(SymlinkRequest r) {
-    return writeAsync(tx -> SymlinkOp.run(ctx, tx, r));
+    return nameChangeAsync(tx -> SymlinkOp.run(ctx, tx, r));
   }
 
   public ReadlinkReply readlink(ReadlinkRequest r) {
@@ -275,7 +285,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<AttrReply> linkAsync(LinkRequest r) {
-    return writeAsync(tx -> LinkOp.run(ctx, tx, r));
+    return nameChangeAsync(tx -> LinkOp.run(ctx, tx, r));
   }
 
   public EmptyReply rename(RenameRequest r) {
@@ -283,7 +293,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<EmptyReply> renameAsync(RenameRequest r) {
-    return writeAsync(tx -> RenameOp.run(ctx, tx, r));
+    return nameChangeAsync(tx -> RenameOp.run(ctx, tx, r));
   }
 
   public ReadDirReply readdir(ReadDirRequest r) {
@@ -338,6 +348,19 @@ public final class MetaService {
   public CompletableFuture<EmptyReply> releaseAsync(ReleaseRequest r) {
     gate.checkLeader();
     return journal.submitAsync(Mutation.unsynced(tx -> ReleaseOp.run(Tx.writable(tx), r)));
+  }
+
+  /** fsync/fsyncdir's barrier: every namespace change acknowledged before it is durable on return. */
+  public EmptyReply sync(SyncRequest r) {
+    gate.checkLeader();
+    syncRequests.incrementAndGet();
+    journal.awaitDurable();
+    return EmptyReply.getDefaultInstance();
+  }
+
+  /** Sync requests (fsync/fsyncdir barriers) served so far. */
+  public long syncRequests() {
+    return syncRequests.get();
   }
 
   public EmptyReply access(AccessRequest r) {
@@ -407,6 +430,7 @@ public final class MetaService {
   }
 
   private volatile long epoch;
+  private final AtomicLong syncRequests = new AtomicLong();
 
   /** The leader epoch handed to clients in OpenSessionReply. */
   public long epoch() {

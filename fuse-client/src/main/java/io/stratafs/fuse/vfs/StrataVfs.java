@@ -1,6 +1,8 @@
 package io.stratafs.fuse.vfs;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.fuse.client.ChunkLocations;
@@ -43,6 +45,7 @@ import io.stratafs.protocol.meta.SetXattrRequest;
 import io.stratafs.protocol.meta.StatFsReply;
 import io.stratafs.protocol.meta.StatFsRequest;
 import io.stratafs.protocol.meta.SymlinkRequest;
+import io.stratafs.protocol.meta.SyncRequest;
 import io.stratafs.protocol.meta.UnlinkRequest;
 import io.stratafs.protocol.rpc.Methods;
 import io.stratafs.protocol.rpc.RpcClient;
@@ -88,6 +91,7 @@ public final class StrataVfs implements Vfs {
   private final WriteBudget writeBudget;
   private final OpenFiles openFiles;
   private final DirAttrCache dirAttrs;
+  private final UnsyncedNames unsyncedNames = new UnsyncedNames();
   private final StatAhead statAhead;
   private final ReleaseBatcher releases;
   /** Short-circuit reads of replicas on this machine; null when off. */
@@ -301,7 +305,7 @@ public final class StrataVfs implements Vfs {
   public Attr mknod(VfsContext ctx, long parent, byte[] name, int mode, int umask, long rdev) {
     LongFunction<Caller> c = Callers.of(ctx);
     AttrReply r =
-        meta.call(
+        changeName(
             Methods.META_MKNOD,
             sid ->
                 MknodRequest.newBuilder()
@@ -321,7 +325,7 @@ public final class StrataVfs implements Vfs {
   public Attr mkdir(VfsContext ctx, long parent, byte[] name, int mode, int umask) {
     LongFunction<Caller> c = Callers.of(ctx);
     AttrReply r =
-        meta.call(
+        changeName(
             Methods.META_MKDIR,
             sid ->
                 MkdirRequest.newBuilder()
@@ -340,7 +344,7 @@ public final class StrataVfs implements Vfs {
   public void unlink(VfsContext ctx, long parent, byte[] name) {
     LongFunction<Caller> c = Callers.of(ctx);
     DirChangeReply r =
-        meta.call(
+        changeName(
             Methods.META_UNLINK,
             sid -> UnlinkRequest.newBuilder().setCaller(c.apply(sid)).setParent(parent).setName(bytes(name)).build(),
             DirChangeReply.parser());
@@ -353,7 +357,7 @@ public final class StrataVfs implements Vfs {
   public void rmdir(VfsContext ctx, long parent, byte[] name) {
     LongFunction<Caller> c = Callers.of(ctx);
     DirChangeReply r =
-        meta.call(
+        changeName(
             Methods.META_RMDIR,
             sid -> RmdirRequest.newBuilder().setCaller(c.apply(sid)).setParent(parent).setName(bytes(name)).build(),
             DirChangeReply.parser());
@@ -366,7 +370,7 @@ public final class StrataVfs implements Vfs {
   public Attr symlink(VfsContext ctx, long parent, byte[] name, byte[] target) {
     LongFunction<Caller> c = Callers.of(ctx);
     AttrReply r =
-        meta.call(
+        changeName(
             Methods.META_SYMLINK,
             sid ->
                 SymlinkRequest.newBuilder()
@@ -395,7 +399,7 @@ public final class StrataVfs implements Vfs {
   public Attr link(VfsContext ctx, long ino, long newParent, byte[] newName) {
     LongFunction<Caller> c = Callers.of(ctx);
     AttrReply r =
-        meta.call(
+        changeName(
             Methods.META_LINK,
             sid ->
                 LinkRequest.newBuilder()
@@ -412,7 +416,7 @@ public final class StrataVfs implements Vfs {
   @Override
   public void rename(VfsContext ctx, long parent, byte[] name, long newParent, byte[] newName, int flags) {
     LongFunction<Caller> c = Callers.of(ctx);
-    meta.call(
+    changeName(
         Methods.META_RENAME,
         sid ->
             RenameRequest.newBuilder()
@@ -449,7 +453,7 @@ public final class StrataVfs implements Vfs {
   public Created create(VfsContext ctx, long parent, byte[] name, int mode, int umask, int flags) {
     LongFunction<Caller> c = Callers.of(ctx);
     AttrReply r =
-        meta.call(
+        changeName(
             Methods.META_CREATE,
             sid ->
                 CreateRequest.newBuilder()
@@ -525,6 +529,19 @@ public final class StrataVfs implements Vfs {
       wholeFileSync.run(c, file);
       file.markWholeFileSynced();
     }
+    // The file's own create or rename from this mount, answered before its sync (ADR 032).
+    unsyncedNames.sync(() -> syncNames(c), false);
+  }
+
+  /** A name change: the server answers it before its sync, which fsync and fsyncdir wait for (ADR 032). */
+  private <R extends Message> R changeName(String method, LongFunction<? extends Message> request, Parser<R> parser) {
+    R reply = meta.call(method, request, parser);
+    unsyncedNames.answered();
+    return reply;
+  }
+
+  private void syncNames(LongFunction<Caller> c) {
+    meta.call(Methods.META_SYNC, sid -> SyncRequest.newBuilder().setCaller(c.apply(sid)).build(), EmptyReply.parser());
   }
 
   // ---- directories -----------------------------------------------------------------------
@@ -577,7 +594,9 @@ public final class StrataVfs implements Vfs {
 
   @Override
   public void fsyncdir(VfsContext ctx, long ino, long fh, boolean datasync) {
-    // Namespace changes are durable when the metadata server acknowledges them.
+    // Always: the directory may hold other mounts' name changes, also answered before their sync.
+    LongFunction<Caller> c = Callers.of(ctx);
+    unsyncedNames.sync(() -> syncNames(c), true);
   }
 
   // ---- filesystem, xattrs, access --------------------------------------------------------

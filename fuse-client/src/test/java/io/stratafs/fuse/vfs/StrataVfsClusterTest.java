@@ -147,6 +147,33 @@ class StrataVfsClusterTest {
     }
   }
 
+  /**
+   * Name changes are answered before their sync (ADR 032): fsync asks the server for its barrier
+   * after this mount changed a name, and not again until the next change; fsyncdir always asks.
+   */
+  @Test
+  void fsyncAfterANameChangeAndEveryFsyncdirWaitForTheServersSync() {
+    long dir = vfs.mkdir(CTX, 1, name("durable"), 0755, 022).getIno();
+    Vfs.Created c = vfs.create(CTX, dir, name("f"), S_IFREG | 0644, 022, O_RDWR);
+    long ino = c.attr().getIno();
+    vfs.write(CTX, ino, c.fh(), 0, ByteBuffer.wrap(name("bytes")), 0);
+    long before = meta.service().syncRequests();
+    vfs.fsync(CTX, ino, c.fh(), false);
+    assertThat(meta.service().syncRequests()).as("fsync after a create").isEqualTo(before + 1);
+    vfs.fsync(CTX, ino, c.fh(), true);
+    assertThat(meta.service().syncRequests()).as("fsync with no name change since").isEqualTo(before + 1);
+    vfs.rename(CTX, dir, name("f"), dir, name("g"), 0);
+    vfs.fsync(CTX, ino, c.fh(), true);
+    assertThat(meta.service().syncRequests()).as("fsync after a rename").isEqualTo(before + 2);
+    long dh = vfs.opendir(CTX, dir, 0);
+    vfs.fsyncdir(CTX, dir, dh, false);
+    vfs.fsyncdir(CTX, dir, dh, false);
+    assertThat(meta.service().syncRequests()).as("every fsyncdir").isEqualTo(before + 4);
+    vfs.releasedir(CTX, dir, dh);
+    vfs.flush(CTX, ino, c.fh(), 0);
+    vfs.release(CTX, ino, c.fh(), O_RDWR);
+  }
+
   @Test
   void sessionIsOpen() {
     assertThat(vfs.sessionId()).isPositive();

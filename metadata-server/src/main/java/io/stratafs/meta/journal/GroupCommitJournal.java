@@ -17,9 +17,11 @@ import org.slf4j.LoggerFactory;
  * A {@link Journal} with one ordered writer thread that group-commits: it takes every queued
  * mutation, runs them one after another (each sees the earlier ones), writes their combined batch
  * with one synced write, and then acknowledges all of them. A group made only of mutations that
- * do not {@link Mutation#needsSync need a sync} is written without one; the WAL keeps it ahead of
- * the next synced group. {@link #submitAsync} callers are completed on the writer thread. Running prepare and apply on the writer
- * thread serializes mutations, so there are no lost updates and no per-inode locks.
+ * do not {@link Mutation#needsSync need a sync} is written without one and acknowledged at once;
+ * the WAL keeps it ahead of every later group, and a {@link WalSyncer} makes it durable about one
+ * device flush later (ADR 032). {@link #submitAsync} callers are completed on the writer thread.
+ * Running prepare and apply on the writer thread serializes mutations, so there are no lost
+ * updates and no per-inode locks.
  */
 public final class GroupCommitJournal implements Journal {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitJournal.class);
@@ -31,10 +33,12 @@ public final class GroupCommitJournal implements Journal {
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private final AtomicLong syncs = new AtomicLong();
+  private final WalSyncer walSyncer;
   private volatile boolean closed;
 
   public GroupCommitJournal(String name, KvStore store) {
     this.store = store;
+    this.walSyncer = new WalSyncer(name, store);
     this.writer = Thread.ofPlatform().name("journal-writer-" + name).daemon().unstarted(this::loop);
     writer.start();
   }
@@ -68,9 +72,19 @@ public final class GroupCommitJournal implements Journal {
     return (CompletableFuture<T>) (CompletableFuture<?>) done;
   }
 
+  @Override
+  public void awaitDurable() {
+    walSyncer.awaitDurable();
+  }
+
   /** Synced writes so far: fewer than mutations when groups formed. */
   public long syncCount() {
     return syncs.get();
+  }
+
+  /** Background syncs of unsynced groups so far. */
+  public long backgroundSyncCount() {
+    return walSyncer.syncCount();
   }
 
   private void loop() {
@@ -118,6 +132,9 @@ public final class GroupCommitJournal implements Journal {
         store.write(groupTx.batch(), sync);
         if (sync) {
           syncs.incrementAndGet();
+          walSyncer.wroteSynced();
+        } else {
+          walSyncer.wroteUnsynced();
         }
       }
     } catch (Throwable t) {
@@ -152,5 +169,6 @@ public final class GroupCommitJournal implements Journal {
       Thread.currentThread().interrupt();
     }
     failPending();
+    walSyncer.close();
   }
 }

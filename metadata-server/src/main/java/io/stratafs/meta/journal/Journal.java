@@ -5,7 +5,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The single path of every namespace mutation: {@code submit} orders the mutation, makes its batch
  * durable (or, for a mutation that does not {@link Mutation#needsSync need a sync}, written in
- * order ahead of the next durable batch) and only then returns. This is the seam where HA replication plugs in.
+ * order ahead of every later batch, and durable soon after) and only then returns. This is the seam
+ * where HA replication plugs in.
  */
 public interface Journal extends AutoCloseable {
   /** Runs, commits and returns the mutation's result; rethrows what it threw. */
@@ -16,6 +17,12 @@ public interface Journal extends AutoCloseable {
    * so its callbacks must not block) once the mutation is committed, or fails with what it threw.
    */
   <T> CompletableFuture<T> submitAsync(Mutation<T> mutation);
+
+  /**
+   * Returns once every mutation acknowledged before the call is durable, including those that did
+   * not wait for their sync; at once when none is pending.
+   */
+  void awaitDurable();
 
   @Override
   void close();

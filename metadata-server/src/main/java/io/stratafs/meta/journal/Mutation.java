@@ -12,11 +12,12 @@ public interface Mutation<T> {
   T run(OverlayReader tx);
 
   /**
-   * Whether acknowledging this mutation must wait for a synced write. True for every namespace
-   * change. A mutation that only drops bookkeeping which the server rebuilds anyway when the
-   * session ends (a release of an open) answers false: its batch still goes to the WAL before the
-   * reply, in order, so it survives a crash of the server process and is made durable by the next
-   * synced group; only a power loss before that can undo it.
+   * Whether acknowledging this mutation must wait for a synced write. False for the name changes
+   * (create, mknod, mkdir, symlink, link, unlink, rmdir, rename; ADR 032) and the release of an
+   * open (ADR 016): their batch still goes to the WAL before the reply, in order, so it survives a
+   * crash of the server process; the journal's background sync makes it durable about one device
+   * flush later, and {@link Journal#awaitDurable} waits for that. Only a power loss of the server's
+   * machine within that window can undo it, as on a local filesystem before its fsync.
    */
   default boolean needsSync() {
     return true;

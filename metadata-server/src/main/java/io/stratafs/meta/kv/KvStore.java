@@ -11,6 +11,12 @@ public interface KvStore extends KvReader, AutoCloseable {
   /** Applies all of {@code batch} atomically; with {@code sync} it is durable when this returns. */
   void write(KvBatch batch, boolean sync);
 
+  /**
+   * Makes every batch written before the call durable, as a synced write would have. Safe to call
+   * while other threads write.
+   */
+  void sync();
+
   @Override
   void close();
 }

@@ -89,6 +89,10 @@ public final class MemoryKvStore implements KvStore {
     }
   }
 
+  /** Nothing to make durable: this store lives and dies with the process. */
+  @Override
+  public void sync() {}
+
   @Override
   public void close() {}
 }

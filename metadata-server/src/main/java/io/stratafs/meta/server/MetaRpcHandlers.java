@@ -71,6 +71,7 @@ public final class MetaRpcHandlers {
         .asyncHandler(Methods.META_OPEN, OpenRequest.parser(), journaled(s, s::openAsync))
         .asyncHandler(Methods.META_RELEASE, ReleaseRequest.parser(), journaled(s, s::releaseAsync))
         .asyncHandler(Methods.META_ACCESS, AccessRequest.parser(), inline(s, s::access))
+        .handler(Methods.META_SYNC, SyncRequest.parser(), c -> RpcReply.of(s.sync(c.request()))) // waits for a sync
         .handler(Methods.META_OPEN_SESSION, OpenSessionRequest.parser(), c -> RpcReply.of(s.openSession(c.request())))
         .asyncHandler(Methods.META_HEARTBEAT, HeartbeatRequest.parser(), inline(s, s::heartbeat))
         .handler(Methods.META_CLOSE_SESSION, CloseSessionRequest.parser(), c -> RpcReply.of(s.closeSession(c.request())))

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes the replicas and every external generation of chunks queued in the gc column family,
- * then the gc entry itself; an entry whose daemon (or every daemon reaching its external target)
+ * once the removal that queued them is durable, then the gc entry itself; an entry whose daemon (or every daemon reaching its external target)
  * is down stays queued for the next pass. {@link #runOnce} is called by one
  * background thread at a time.
  */
@@ -42,6 +42,9 @@ public final class ChunkGc {
     byte[] after = null;
     List<KvEntry> page;
     while (!(page = store.scan(Cf.GC, new byte[0], after, PAGE)).isEmpty()) {
+      // An unlink is answered before its sync (ADR 032): deleting replicas of a removal that a
+      // power loss could still undo would leave the restored file without its data.
+      journal.awaitDurable();
       for (KvEntry e : page) {
         ChunkInfo chunk = decodeChunk(e.value());
         if (deleteReplicas(chunk) && deleteExternals(chunk)) {

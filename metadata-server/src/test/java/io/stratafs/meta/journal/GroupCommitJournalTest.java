@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class GroupCommitJournalTest {
@@ -81,10 +83,17 @@ class GroupCommitJournalTest {
     }
   }
 
-  /** A store whose writes fail on demand, to see who hears about a commit that did not happen. */
+  /**
+   * A store whose writes and syncs fail on demand, to see who hears about a commit that did not
+   * happen, and whose syncs can be held, to see who waits for them.
+   */
   private static final class FailingWrites implements KvStore {
     private final MemoryKvStore store = new MemoryKvStore();
+    final AtomicInteger syncs = new AtomicInteger();
+    final CountDownLatch syncsReleased = new CountDownLatch(1);
     volatile boolean fail;
+    volatile boolean failSyncs;
+    volatile boolean holdSyncs;
 
     @Override
     public void write(KvBatch batch, boolean sync) {
@@ -92,6 +101,17 @@ class GroupCommitJournalTest {
         throw StrataException.of(StatusCode.IO_ERROR, "disk gone");
       }
       store.write(batch, sync);
+    }
+
+    @Override
+    public void sync() {
+      if (holdSyncs) {
+        GroupCommitJournalTest.await(syncsReleased);
+      }
+      if (failSyncs) {
+        throw StrataException.of(StatusCode.IO_ERROR, "flush failed");
+      }
+      syncs.incrementAndGet();
     }
 
     @Override
@@ -173,6 +193,94 @@ class GroupCommitJournalTest {
             .hasCauseInstanceOf(StrataException.class)
             .satisfies(e -> assertThat(((StrataException) e.getCause()).code()).isEqualTo(StatusCode.IO_ERROR));
       }
+    }
+  }
+
+  private static Mutation<String> nameChange(String name) {
+    return Mutation.unsynced(tx -> {
+      tx.put(Cf.DENTRIES, b(name), b("1"));
+      return name;
+    });
+  }
+
+  @Test
+  void aNameChangeIsAnsweredBeforeItsSyncAndADurabilityBarrierWaitsForIt() throws Exception {
+    try (FailingWrites store = new FailingWrites();
+        GroupCommitJournal journal = new GroupCommitJournal("t", store)) {
+      store.holdSyncs = true;
+      assertThat(journal.submit(nameChange("x"))).isEqualTo("x");
+      assertThat(store.get(Cf.DENTRIES, b("x"))).isEqualTo(b("1"));
+      CompletableFuture<Void> barrier = CompletableFuture.runAsync(journal::awaitDurable);
+      // The barrier can only return through a sync, and every sync is held.
+      assertThatThrownBy(() -> barrier.get(200, TimeUnit.MILLISECONDS))
+          .isInstanceOf(java.util.concurrent.TimeoutException.class);
+      store.syncsReleased.countDown();
+      barrier.get(10, TimeUnit.SECONDS);
+      assertThat(store.syncs.get()).isPositive();
+      assertThat(journal.syncCount()).as("no synced group write").isZero();
+      assertThat(journal.backgroundSyncCount()).isPositive();
+    }
+  }
+
+  @Test
+  void aBarrierAfterSyncedGroupsReturnsWithoutASyncOfItsOwn() {
+    try (FailingWrites store = new FailingWrites();
+        GroupCommitJournal journal = new GroupCommitJournal("t", store)) {
+      journal.submit(tx -> {
+        tx.put(Cf.INODES, b("n"), b("2"));
+        return null;
+      });
+      journal.awaitDurable();
+      assertThat(store.syncs.get()).isZero();
+      assertThat(journal.backgroundSyncCount()).isZero();
+      assertThat(journal.syncCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aFailedSyncFailsTheBarrierUntilARetrySucceeds() {
+    try (FailingWrites store = new FailingWrites();
+        GroupCommitJournal journal = new GroupCommitJournal("t", store)) {
+      store.failSyncs = true;
+      assertThat(journal.submit(nameChange("x"))).isEqualTo("x");
+      assertThatThrownBy(journal::awaitDurable)
+          .isInstanceOf(StrataException.class)
+          .satisfies(e -> assertThat(((StrataException) e).code()).isEqualTo(StatusCode.IO_ERROR))
+          .hasMessageContaining("flush failed");
+      store.failSyncs = false;
+      // The syncer retries every second; the barrier then sees the retry's success.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (true) {
+        try {
+          journal.awaitDurable();
+          break;
+        } catch (StrataException e) {
+          assertThat(System.nanoTime()).as("a retried sync within 20 s").isLessThan(deadline);
+          sleepMillis(50);
+        }
+      }
+      assertThat(store.syncs.get()).isPositive();
+    }
+  }
+
+  @Test
+  void closeSyncsWhatIsStillUnsynced() {
+    FailingWrites store = new FailingWrites();
+    store.failSyncs = true; // the syncer cannot make it durable before close
+    GroupCommitJournal journal = new GroupCommitJournal("t", store);
+    journal.submit(nameChange("x"));
+    store.failSyncs = false;
+    journal.close();
+    assertThat(store.syncs.get()).isPositive();
+    assertThat(journal.backgroundSyncCount()).isPositive();
+  }
+
+  private static void sleepMillis(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     }
   }
 

@@ -2,14 +2,24 @@ package io.stratafs.meta.storage;
 
 import static io.stratafs.meta.schema.MetaSchema.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stratafs.meta.journal.GroupCommitJournal;
+import io.stratafs.meta.journal.Mutation;
 import io.stratafs.meta.kv.Cf;
 import io.stratafs.meta.kv.KvBatch;
+import io.stratafs.meta.kv.KvEntry;
+import io.stratafs.meta.kv.KvSnapshot;
+import io.stratafs.meta.kv.KvStore;
 import io.stratafs.meta.kv.MemoryKvStore;
 import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.Replica;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +55,68 @@ class ChunkGcTest {
       assertThat(gc.runOnce()).isEqualTo(1);
       assertThat(store.scan(Cf.GC, new byte[0], null, 10)).isEmpty();
       assertThat(daemons.localChunks()).isEmpty();
+    }
+  }
+
+  /** A memory store whose syncs wait until released: a power loss could still undo what it holds. */
+  private static final class HeldSyncs implements KvStore {
+    private final MemoryKvStore store = new MemoryKvStore();
+    final CountDownLatch released = new CountDownLatch(1);
+
+    @Override
+    public void sync() {
+      try {
+        assertThat(released.await(30, TimeUnit.SECONDS)).as("syncs released").isTrue();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void write(KvBatch batch, boolean sync) {
+      store.write(batch, sync);
+    }
+
+    @Override
+    public byte[] get(Cf cf, byte[] key) {
+      return store.get(cf, key);
+    }
+
+    @Override
+    public List<KvEntry> scan(Cf cf, byte[] prefix, byte[] startAfter, int limit) {
+      return store.scan(cf, prefix, startAfter, limit);
+    }
+
+    @Override
+    public KvSnapshot snapshot() {
+      return store.snapshot();
+    }
+
+    @Override
+    public void close() {
+      store.close();
+    }
+  }
+
+  @Test
+  void replicasOfAnUnlinkAnsweredBeforeItsSyncAreKeptUntilTheSync() throws Exception {
+    try (RealDaemons daemons = new RealDaemons(tmp, "a");
+        HeldSyncs store = new HeldSyncs();
+        GroupCommitJournal journal = new GroupCommitJournal("gc", store)) {
+      ChunkInfo one = chunk(1, daemons, "a");
+      daemons.put(one.getReplicas(0), 1, 1, new byte[] {1});
+      // As an unlink queues its file's chunks: in a group answered before its sync (ADR 032).
+      journal.submit(Mutation.unsynced(tx -> {
+        tx.put(Cf.GC, u64(1), encodeChunk(one));
+        return null;
+      }));
+      ChunkGc gc = new ChunkGc(store, journal, daemons.rpc, daemons.view);
+      CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(gc::runOnce);
+      assertThatThrownBy(() -> pass.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+      assertThat(daemons.get("a", 1)).as("kept while the unlink may be undone").containsExactly(1);
+      store.released.countDown();
+      assertThat(pass.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(daemons.get("a", 1)).isNull();
     }
   }
 }

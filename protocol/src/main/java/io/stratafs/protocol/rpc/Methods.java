@@ -41,6 +41,7 @@ public final class Methods {
   public static final String META_SETLK = "meta.SetLk";
   public static final String META_UNLOCK_OWNER = "meta.UnlockOwner";
   public static final String META_CANCEL_LOCK_WAIT = "meta.CancelLockWait";
+  public static final String META_SYNC = "meta.Sync";
 
   // Storage daemon.
   public static final String STORAGE_WRITE = "storage.WriteChunk";
