@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.meta.kv.Cf;
+import io.stratafs.meta.kv.ForwardingKvStore;
 import io.stratafs.meta.kv.KvBatch;
-import io.stratafs.meta.kv.KvEntry;
-import io.stratafs.meta.kv.KvSnapshot;
-import io.stratafs.meta.kv.KvStore;
 import io.stratafs.meta.kv.MemoryKvStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,8 +85,7 @@ class GroupCommitJournalTest {
    * A store whose writes and syncs fail on demand, to see who hears about a commit that did not
    * happen, and whose syncs can be held, to see who waits for them.
    */
-  private static final class FailingWrites implements KvStore {
-    private final MemoryKvStore store = new MemoryKvStore();
+  private static final class FailingWrites extends ForwardingKvStore {
     final AtomicInteger syncs = new AtomicInteger();
     final CountDownLatch syncsReleased = new CountDownLatch(1);
     volatile boolean fail;
@@ -100,7 +97,7 @@ class GroupCommitJournalTest {
       if (fail) {
         throw StrataException.of(StatusCode.IO_ERROR, "disk gone");
       }
-      store.write(batch, sync);
+      super.write(batch, sync);
     }
 
     @Override
@@ -112,26 +109,6 @@ class GroupCommitJournalTest {
         throw StrataException.of(StatusCode.IO_ERROR, "flush failed");
       }
       syncs.incrementAndGet();
-    }
-
-    @Override
-    public byte[] get(Cf cf, byte[] key) {
-      return store.get(cf, key);
-    }
-
-    @Override
-    public List<KvEntry> scan(Cf cf, byte[] prefix, byte[] startAfter, int limit) {
-      return store.scan(cf, prefix, startAfter, limit);
-    }
-
-    @Override
-    public KvSnapshot snapshot() {
-      return store.snapshot();
-    }
-
-    @Override
-    public void close() {
-      store.close();
     }
   }
 

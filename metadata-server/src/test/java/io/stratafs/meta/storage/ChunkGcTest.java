@@ -7,15 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stratafs.meta.journal.GroupCommitJournal;
 import io.stratafs.meta.journal.Mutation;
 import io.stratafs.meta.kv.Cf;
+import io.stratafs.meta.kv.ForwardingKvStore;
 import io.stratafs.meta.kv.KvBatch;
-import io.stratafs.meta.kv.KvEntry;
-import io.stratafs.meta.kv.KvSnapshot;
-import io.stratafs.meta.kv.KvStore;
 import io.stratafs.meta.kv.MemoryKvStore;
 import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.Replica;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -59,8 +56,7 @@ class ChunkGcTest {
   }
 
   /** A memory store whose syncs wait until released: a power loss could still undo what it holds. */
-  private static final class HeldSyncs implements KvStore {
-    private final MemoryKvStore store = new MemoryKvStore();
+  private static final class HeldSyncs extends ForwardingKvStore {
     final CountDownLatch released = new CountDownLatch(1);
 
     @Override
@@ -70,31 +66,6 @@ class ChunkGcTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-
-    @Override
-    public void write(KvBatch batch, boolean sync) {
-      store.write(batch, sync);
-    }
-
-    @Override
-    public byte[] get(Cf cf, byte[] key) {
-      return store.get(cf, key);
-    }
-
-    @Override
-    public List<KvEntry> scan(Cf cf, byte[] prefix, byte[] startAfter, int limit) {
-      return store.scan(cf, prefix, startAfter, limit);
-    }
-
-    @Override
-    public KvSnapshot snapshot() {
-      return store.snapshot();
-    }
-
-    @Override
-    public void close() {
-      store.close();
     }
   }
 
