@@ -535,9 +535,12 @@ public final class StrataVfs implements Vfs {
 
   /** A name change: the server answers it before its sync, which fsync and fsyncdir wait for (ADR 032). */
   private <R extends Message> R changeName(String method, LongFunction<? extends Message> request, Parser<R> parser) {
-    R reply = meta.call(method, request, parser);
-    unsyncedNames.answered();
-    return reply;
+    try {
+      return meta.call(method, request, parser);
+    } finally {
+      // Also after an error: a call that timed out may still have been applied.
+      unsyncedNames.answered();
+    }
   }
 
   private void syncNames(LongFunction<Caller> c) {

@@ -11,7 +11,7 @@ final class UnsyncedNames {
   private final AtomicLong answered = new AtomicLong();
   private final AtomicLong synced = new AtomicLong();
 
-  /** The server answered a name change of this mount. */
+  /** A name change of this mount was answered, or failed in a way that may have applied it. */
   void answered() {
     answered.incrementAndGet();
   }
