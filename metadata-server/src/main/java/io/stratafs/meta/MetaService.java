@@ -162,10 +162,10 @@ public final class MetaService {
   }
 
   /**
-   * A name change: answered once in the WAL, made durable by the journal's background sync or by
-   * the next fsync/fsyncdir ({@link #sync}), as a local filesystem makes it durable (ADR 032).
+   * A name change (ADR 032) or a release (ADR 016): answered once in the WAL, made durable by the
+   * journal's background sync or by the next fsync/fsyncdir ({@link #sync}).
    */
-  private <T> CompletableFuture<T> nameChangeAsync(Function<Tx, T> op) {
+  private <T> CompletableFuture<T> writeUnsyncedAsync(Function<Tx, T> op) {
     gate.checkLeader();
     return journal.submitAsync(Mutation.unsynced(tx -> op.apply(Tx.writable(tx))));
   }
@@ -233,7 +233,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<AttrReply> createAsync(CreateRequest r) {
-    return nameChangeAsync(tx -> CreateOp.run(ctx, tx, r));
+    return writeUnsyncedAsync(tx -> CreateOp.run(ctx, tx, r));
   }
 
   public AttrReply mknod(MknodRequest r) {
@@ -241,7 +241,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<AttrReply> mknodAsync(MknodRequest r) {
-    return nameChangeAsync(tx -> MknodOp.run(ctx, tx, r));
+    return writeUnsyncedAsync(tx -> MknodOp.run(ctx, tx, r));
   }
 
   public AttrReply mkdir(MkdirRequest r) {
@@ -249,7 +249,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<AttrReply> mkdirAsync(MkdirRequest r) {
-    return nameChangeAsync(tx -> MkdirOp.run(ctx, tx, r));
+    return writeUnsyncedAsync(tx -> MkdirOp.run(ctx, tx, r));
   }
 
   public DirChangeReply unlink(UnlinkRequest r) {
@@ -257,7 +257,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<DirChangeReply> unlinkAsync(UnlinkRequest r) {
-    return nameChangeAsync(tx -> UnlinkOp.run(ctx, tx, r));
+    return writeUnsyncedAsync(tx -> UnlinkOp.run(ctx, tx, r));
   }
 
   public DirChangeReply rmdir(RmdirRequest r) {
@@ -265,7 +265,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<DirChangeReply> rmdirAsync(RmdirRequest r) {
-    return nameChangeAsync(tx -> RmdirOp.run(ctx, tx, r));
+    return writeUnsyncedAsync(tx -> RmdirOp.run(ctx, tx, r));
   }
 
   public AttrReply symlink(SymlinkRequest r) {
@@ -273,7 +273,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<AttrReply> symlinkAsync(SymlinkRequest r) {
-    return nameChangeAsync(tx -> SymlinkOp.run(ctx, tx, r));
+    return writeUnsyncedAsync(tx -> SymlinkOp.run(ctx, tx, r));
   }
 
   public ReadlinkReply readlink(ReadlinkRequest r) {
@@ -285,7 +285,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<AttrReply> linkAsync(LinkRequest r) {
-    return nameChangeAsync(tx -> LinkOp.run(ctx, tx, r));
+    return writeUnsyncedAsync(tx -> LinkOp.run(ctx, tx, r));
   }
 
   public EmptyReply rename(RenameRequest r) {
@@ -293,7 +293,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<EmptyReply> renameAsync(RenameRequest r) {
-    return nameChangeAsync(tx -> RenameOp.run(ctx, tx, r));
+    return writeUnsyncedAsync(tx -> RenameOp.run(ctx, tx, r));
   }
 
   public ReadDirReply readdir(ReadDirRequest r) {
@@ -346,8 +346,7 @@ public final class MetaService {
   }
 
   public CompletableFuture<EmptyReply> releaseAsync(ReleaseRequest r) {
-    gate.checkLeader();
-    return journal.submitAsync(Mutation.unsynced(tx -> ReleaseOp.run(Tx.writable(tx), r)));
+    return writeUnsyncedAsync(tx -> ReleaseOp.run(tx, r));
   }
 
   /** fsync/fsyncdir's barrier: every namespace change acknowledged before it is durable on return. */

@@ -132,10 +132,8 @@ public final class GroupCommitJournal implements Journal {
         store.write(groupTx.batch(), sync);
         if (sync) {
           syncs.incrementAndGet();
-          walSyncer.wroteSynced();
-        } else {
-          walSyncer.wroteUnsynced();
         }
+        walSyncer.wrote(sync);
       }
     } catch (Throwable t) {
       LOG.error("journal commit of {} mutations failed", ok.size(), t);

@@ -40,22 +40,15 @@ final class WalSyncer implements AutoCloseable {
     thread.start();
   }
 
-  /** The writer wrote a group without a sync. */
-  void wroteUnsynced() {
+  /** The writer wrote a group; one with a sync made every group before it durable too. */
+  void wrote(boolean synced) {
     lock.lock();
     try {
-      written++;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** The writer wrote a group with a sync, which made every group before it durable too. */
-  void wroteSynced() {
-    lock.lock();
-    try {
-      durable = written;
+      if (synced) {
+        durable = written;
+      } else {
+        written++;
+      }
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -112,11 +105,14 @@ final class WalSyncer implements AutoCloseable {
       } finally {
         lock.unlock();
       }
-      syncUpTo(target);
+      if (!syncUpTo(target)) {
+        LockSupport.parkNanos(RETRY_NANOS);
+      }
     }
   }
 
-  private void syncUpTo(long target) {
+  /** One sync; false when it failed (the failure is kept for waiters until a sync succeeds). */
+  private boolean syncUpTo(long target) {
     try {
       store.sync();
       syncs.incrementAndGet();
@@ -128,6 +124,7 @@ final class WalSyncer implements AutoCloseable {
       } finally {
         lock.unlock();
       }
+      return true;
     } catch (RuntimeException e) {
       lock.lock();
       try {
@@ -140,7 +137,7 @@ final class WalSyncer implements AutoCloseable {
       } finally {
         lock.unlock();
       }
-      LockSupport.parkNanos(RETRY_NANOS);
+      return false;
     }
   }
 

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes the replicas and every external generation of chunks queued in the gc column family,
- * once the removal that queued them is durable, then the gc entry itself; an entry whose daemon (or every daemon reaching its external target)
- * is down stays queued for the next pass. {@link #runOnce} is called by one
- * background thread at a time.
+ * once the removal that queued them is durable, then the gc entry itself; an entry whose daemon
+ * (or every daemon reaching its external target) is down stays queued for the next pass.
+ * {@link #runOnce} is called by one background thread at a time.
  */
 public final class ChunkGc {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkGc.class);
