@@ -51,13 +51,16 @@ public final class StorageDaemon implements AutoCloseable {
       d.service =
           StorageService.start(
               cfg.storageId(), d.store, d.externals, new InetSocketAddress(cfg.bindHost(), cfg.port()),
-              cfg.directPort() < 0 ? null : new InetSocketAddress(cfg.bindHost(), cfg.directPort()), d.lifeCycle);
+              cfg.directPort() < 0 ? null : new InetSocketAddress(cfg.bindHost(), cfg.directPort()),
+              cfg.directPort() < 0 ? null : DirectSocketPath.choose(cfg.devices().getFirst().path()),
+              d.lifeCycle);
       d.lifeCycle.transition(LifeCycle.State.RUNNING);
       d.scrubber = Scrubber.start(d.store, cfg.scrubBytesPerSecond(), cfg.scrubInterval());
       d.registrar =
           StorageRegistrar.start(
               cfg.zkConnect(), cfg.fsName(), d.store, d.advertisedAddress(d.address()),
               d.service.directAddress() == null ? "" : d.advertisedAddress(d.service.directAddress()),
+              d.service.directSocket() == null ? "" : d.service.directSocket().toString(),
               cfg.labels(), cfg.externals());
     } catch (RuntimeException e) {
       if (d.lifeCycle.state() != LifeCycle.State.FAILED) {

@@ -123,6 +123,44 @@ class StorageDaemonTest {
   }
 
   @Test
+  void theRegistrationPublishesAUnixSocketInTheFirstDeviceWhichServesTheSameCalls() throws Exception {
+    StorageRegistration reg = registration("s1");
+    Path socket = Path.of(reg.getDirectSocket());
+    assertThat(socket.getParent()).isEqualTo(dir.resolve("d0").toAbsolutePath());
+    assertThat(socket.getFileName().toString()).matches("direct-[0-9a-f]{16}\\.sock");
+    byte[] bytes = "written through the direct socket".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (BlockingRpcConnection local =
+        BlockingRpcConnection.open(java.net.UnixDomainSocketAddress.of(socket), RpcServer.DEFAULT_MAX_FRAME_BYTES)) {
+      WriteChunkReply w =
+          local.call(
+              Methods.STORAGE_WRITE,
+              WriteChunkRequest.newBuilder().setChunkId(11).setDevice("d0").setSync(true).build(),
+              Unpooled.wrappedBuffer(bytes), WriteChunkReply.parser(), 0, TIMEOUT);
+      assertThat(w.getChunkLength()).isEqualTo(bytes.length);
+    }
+    assertThat(read(11, "d0", 0, bytes.length)).as("the same chunk through the RPC port").isEqualTo(bytes);
+
+    daemon.close();
+    assertThat(socket).as("a clean stop removes its socket").doesNotExist();
+  }
+
+  @Test
+  void aRestartRemovesTheSocketAKilledRunLeftAndTakesANewName() throws Exception {
+    Path first = Path.of(registration("s1").getDirectSocket());
+    daemon.close();
+    // A killed daemon leaves its socket file behind; the next start must not trip over it.
+    java.nio.file.Files.writeString(first, "left by a killed run");
+    daemon =
+        StorageDaemon.start(
+            new StorageConfig(
+                "s1", List.of(DeviceSpec.parse("nvme:" + dir.resolve("d0"), "d0")), zkServer.getConnectString(), "fs1",
+                "127.0.0.1", 0, Map.of()));
+    Path second = Path.of(registration("s1").getDirectSocket());
+    assertThat(first).doesNotExist();
+    assertThat(second).isNotEqualTo(first).exists();
+  }
+
+  @Test
   void aDaemonWithoutADirectListenerPublishesNone() throws Exception {
     try (StorageDaemon plain =
         StorageDaemon.start(
@@ -131,6 +169,7 @@ class StorageDaemonTest {
                     "127.0.0.1", 0, Map.of())
                 .withDirectPort(-1))) {
       assertThat(registration("s2").getDirectAddress()).isEmpty();
+      assertThat(registration("s2").getDirectSocket()).isEmpty();
     }
   }
 

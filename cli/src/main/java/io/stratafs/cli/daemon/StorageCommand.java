@@ -50,7 +50,7 @@ public final class StorageCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "RPC port; 0 picks a free one, advertised in ZooKeeper (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--direct-port", paramLabel = "PORT", defaultValue = "0", description = "Port of the direct listener, where each mount thread's own connection is served by a thread of its own (fewer thread hand-offs per synced write or read); 0 picks a free one, -1 turns it off. Advertised in ZooKeeper; a mount that cannot reach it uses --port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--direct-port", paramLabel = "PORT", defaultValue = "0", description = "Port of the direct listener, where each mount thread's own connection is served by a thread of its own (fewer thread hand-offs per synced write or read); 0 picks a free one, -1 turns it off (and its Unix socket for mounts on this machine, direct-*.sock in the first device's directory). Advertised in ZooKeeper; a mount that cannot reach it uses --port (default: ${DEFAULT-VALUE}).")
   int directPort;
 
   @Option(names = "--external", paramLabel = "NAME=URI", description = "An external target this daemon can upload chunks to and restore them from, by the name policies use: NAME=s3://bucket[/prefix][?endpoint=http://host:port&path-style=true&region=R] (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, never the URI) or NAME=nas:///absolute/dir. Repeatable. A target that is down does not stop the daemon; its calls fail until it is back.")

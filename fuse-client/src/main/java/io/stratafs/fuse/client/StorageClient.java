@@ -20,7 +20,7 @@ import io.stratafs.protocol.storage.StorageReply;
 import io.stratafs.protocol.storage.SyncChunkRequest;
 import io.stratafs.protocol.storage.WriteChunkReply;
 import io.stratafs.protocol.storage.WriteChunkRequest;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,20 +47,21 @@ public final class StorageClient implements AutoCloseable {
   private final ThreadConnections threadConnections;
 
   public StorageClient(RpcClient rpc, Duration timeout, int maxInFlight) {
-    this(rpc, timeout, maxInFlight, address -> null);
+    this(rpc, timeout, maxInFlight, address -> List.of());
   }
 
   /**
-   * @param directAddresses a daemon's address (host:port) → its direct listener, or null: where
+   * @param directEndpoints a daemon's address (host:port) → its direct listeners, best first: where
    *     the calls a thread makes on its own connection go (see {@link ThreadConnections})
    */
-  public StorageClient(RpcClient rpc, Duration timeout, int maxInFlight, Function<String, InetSocketAddress> directAddresses) {
+  public StorageClient(
+      RpcClient rpc, Duration timeout, int maxInFlight, Function<String, List<SocketAddress>> directEndpoints) {
     this.rpc = rpc;
     this.timeout = timeout;
     this.inFlight = new Semaphore(Math.max(1, maxInFlight));
     this.threadConnections =
         new ThreadConnections(
-            "the storage client", CONNECTIONS_PER_THREAD, a -> directAddresses.apply(a.getHostString() + ":" + a.getPort()));
+            "the storage client", CONNECTIONS_PER_THREAD, a -> directEndpoints.apply(a.getHostString() + ":" + a.getPort()));
   }
 
   /**

@@ -7,7 +7,10 @@ import io.stratafs.protocol.meta.Replica;
 import io.stratafs.protocol.storage.ExternalTargetStat;
 import io.stratafs.protocol.storage.StorageRegistration;
 import io.stratafs.protocol.rpc.RpcClient;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -31,33 +34,49 @@ public final class StorageDirectory implements AutoCloseable {
 
   private final String dir;
   private final CuratorCache cache;
-  /** Each daemon's RPC address → its direct listener's, rebuilt when a registration changes. */
-  private volatile Map<String, InetSocketAddress> directAddresses = Map.of();
+  /** Each daemon's RPC address → its direct listeners, best first; rebuilt when a registration changes. */
+  private volatile Map<String, List<SocketAddress>> directEndpoints = Map.of();
 
   public StorageDirectory(CuratorFramework curator, String fsName) {
     this.dir = ZkPaths.storageDir(fsName);
     this.cache = CuratorCache.build(curator, dir);
-    cache.listenable().addListener((type, before, after) -> directAddresses = readDirectAddresses());
+    cache.listenable().addListener((type, before, after) -> directEndpoints = readDirectEndpoints());
     cache.start();
   }
 
   /**
-   * The direct listener of the daemon at {@code address} (host:port), where a thread's own
-   * connection is served by a thread of the daemon's own; null when it has none (or is unknown).
+   * The direct listeners of the daemon at {@code address} (host:port), where a thread's own
+   * connection is served by a thread of the daemon's own, best first: its Unix domain socket when
+   * that exists on this machine (ADR 033), then its direct TCP port. Empty when it has none (or is
+   * unknown).
    */
-  public InetSocketAddress directAddress(String address) {
-    return directAddresses.get(address);
+  public List<SocketAddress> directEndpoints(String address) {
+    return directEndpoints.getOrDefault(address, List.of());
   }
 
-  private Map<String, InetSocketAddress> readDirectAddresses() {
-    Map<String, InetSocketAddress> out = new HashMap<>();
+  private Map<String, List<SocketAddress>> readDirectEndpoints() {
+    Map<String, List<SocketAddress>> out = new HashMap<>();
     for (StorageRegistration reg : registrations()) {
+      List<SocketAddress> endpoints = new ArrayList<>(2);
+      if (!reg.getDirectSocket().isEmpty()) {
+        try {
+          Path socket = Path.of(reg.getDirectSocket());
+          if (socket.isAbsolute() && Files.exists(socket)) { // else the daemon is on another machine
+            endpoints.add(UnixDomainSocketAddress.of(socket));
+          }
+        } catch (RuntimeException e) {
+          log.warn("storage {} registered an unusable direct socket '{}': {}", reg.getStorageId(), reg.getDirectSocket(), e.getMessage());
+        }
+      }
       if (!reg.getDirectAddress().isEmpty()) {
         try {
-          out.put(reg.getAddress(), RpcClient.parseAddress(reg.getDirectAddress()));
+          endpoints.add(RpcClient.parseAddress(reg.getDirectAddress()));
         } catch (RuntimeException e) {
           log.warn("storage {} registered an unusable direct address '{}': {}", reg.getStorageId(), reg.getDirectAddress(), e.getMessage());
         }
+      }
+      if (!endpoints.isEmpty()) {
+        out.put(reg.getAddress(), List.copyOf(endpoints));
       }
     }
     return Map.copyOf(out);

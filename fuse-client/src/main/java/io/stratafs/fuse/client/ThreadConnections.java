@@ -9,10 +9,12 @@ import io.stratafs.common.StrataException;
 import io.stratafs.protocol.rpc.BlockingRpcConnection;
 import io.stratafs.protocol.rpc.RpcServer;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * the event loop. Calling one more address closes the thread's least recently used connection (a
  * metadata client keeps one: a new leader replaces the old). Thread-safe.
  *
- * <p>A server may have a direct listener ({@code directs}: the address → its direct address, or
- * null), where the server also serves each connection on a thread of its own (ADR 024): new
- * connections go there, and to the address itself when the direct one cannot be reached (a stale
- * registration, a firewall). Either answers the same calls.
+ * <p>A server may have direct listeners ({@code directs}: the address → its direct endpoints, best
+ * first), where the server also serves each connection on a thread of its own (ADR 024): a Unix
+ * domain socket when the server is on this machine (ADR 033), a TCP port. New connections go to the
+ * first that answers, and to the address itself when none does (a stale registration, a
+ * firewall). All answer the same calls.
  */
 final class ThreadConnections implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ThreadConnections.class);
@@ -39,9 +42,9 @@ final class ThreadConnections implements AutoCloseable {
   private final String owner;
   private final int perThread;
   /** Most recently used first. */
-  private final Function<InetSocketAddress, InetSocketAddress> directs;
+  private final Function<InetSocketAddress, List<SocketAddress>> directs;
   /** Direct listeners that could not be reached → when to try them again (System.nanoTime). */
-  private final Map<InetSocketAddress, Long> unreachableDirects = new ConcurrentHashMap<>();
+  private final Map<SocketAddress, Long> unreachableDirects = new ConcurrentHashMap<>();
   private final ThreadLocal<ArrayDeque<Kept>> mine = ThreadLocal.withInitial(ArrayDeque::new);
   private final Set<BlockingRpcConnection> all = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -54,11 +57,11 @@ final class ThreadConnections implements AutoCloseable {
    * @param perThread how many addresses each thread keeps a connection to
    */
   ThreadConnections(String owner, int perThread) {
-    this(owner, perThread, address -> null);
+    this(owner, perThread, address -> List.of());
   }
 
-  /** With servers' direct listeners: {@code directs} maps an address to its direct one, or null. */
-  ThreadConnections(String owner, int perThread, Function<InetSocketAddress, InetSocketAddress> directs) {
+  /** With servers' direct listeners: {@code directs} maps an address to its direct endpoints, best first. */
+  ThreadConnections(String owner, int perThread, Function<InetSocketAddress, List<SocketAddress>> directs) {
     if (perThread < 1) {
       throw new IllegalArgumentException("perThread must be at least 1, got " + perThread);
     }
@@ -228,11 +231,13 @@ final class ThreadConnections implements AutoCloseable {
     return fresh;
   }
 
-  /** Connects to the address's direct listener if it has one that answers, else to the address. */
+  /** Connects to the first of the address's direct endpoints that answers, else to the address. */
   private BlockingRpcConnection open(InetSocketAddress address) {
-    InetSocketAddress direct = directs.apply(address);
-    Long retryAt = direct == null ? null : unreachableDirects.get(direct);
-    if (direct != null && (retryAt == null || System.nanoTime() - retryAt >= 0)) {
+    for (SocketAddress direct : directs.apply(address)) {
+      Long retryAt = unreachableDirects.get(direct);
+      if (retryAt != null && System.nanoTime() - retryAt < 0) {
+        continue;
+      }
       try {
         BlockingRpcConnection c = BlockingRpcConnection.open(direct, RpcServer.DEFAULT_MAX_FRAME_BYTES);
         unreachableDirects.remove(direct);
@@ -240,7 +245,7 @@ final class ThreadConnections implements AutoCloseable {
       } catch (StrataException e) {
         // A connect that timed out must not cost every new connection its wait again.
         unreachableDirects.put(direct, System.nanoTime() + DIRECT_RETRY_AFTER.toNanos());
-        log.info("{}: direct listener {} of {} unreachable, using the address itself for {}: {}",
+        log.info("{}: direct listener {} of {} unreachable, not trying it for {}: {}",
             owner, direct, address, DIRECT_RETRY_AFTER, e.getMessage());
       }
     }

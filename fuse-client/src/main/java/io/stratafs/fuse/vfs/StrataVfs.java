@@ -112,7 +112,8 @@ public final class StrataVfs implements Vfs {
     this.recovery = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("strata-recovery-", 0).factory());
     StorageDirectory daemons = meta.storageDirectory();
     StorageClient storage =
-        new StorageClient(rpc, cfg.rpcTimeout(), cfg.ioThreads(), daemons == null ? address -> null : daemons::directAddress);
+        new StorageClient(
+            rpc, cfg.rpcTimeout(), cfg.ioThreads(), daemons == null ? address -> List.of() : daemons::directEndpoints);
     ChunkLocations chunks = new ChunkLocations(meta);
     String host = StrataVfsConfig.hostName();
     this.localReplicas =

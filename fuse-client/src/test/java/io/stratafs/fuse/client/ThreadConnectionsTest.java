@@ -13,11 +13,14 @@ import io.stratafs.protocol.rpc.RpcServer;
 import io.stratafs.protocol.storage.WriteChunkReply;
 import io.stratafs.protocol.storage.WriteChunkRequest;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Per-thread blocking connections against real RPC servers, one of them restarted on its port. */
 @Timeout(60)
@@ -53,13 +56,49 @@ class ThreadConnectionsTest {
     RpcServer gone = server(0, offsets);
     InetSocketAddress goneAddress = address(gone);
     gone.close(); // a registration naming a port nobody listens on any more
-    try (ThreadConnections viaDirect = new ThreadConnections("the test client", 2, a -> a.equals(to) ? direct : null);
-        ThreadConnections viaStale = new ThreadConnections("the test client", 2, a -> a.equals(to) ? goneAddress : null)) {
+    try (ThreadConnections viaDirect = new ThreadConnections("the test client", 2, a -> a.equals(to) ? List.of(direct) : List.of());
+        ThreadConnections viaStale =
+            new ThreadConnections("the test client", 2, a -> a.equals(to) ? List.of(goneAddress) : List.of())) {
       assertThat(write(viaDirect, to, 1, Unpooled.wrappedBuffer(new byte[5]), true)).isEqualTo(5);
       assertThat(threads.get(0)).as("served by the direct connection's own thread").startsWith("rpc-direct-");
 
       assertThat(write(viaStale, to, 2, Unpooled.wrappedBuffer(new byte[4]), true)).isEqualTo(4);
       assertThat(threads.get(1)).as("served through the address itself").doesNotStartWith("rpc-direct-");
+      assertThat(offsets).containsExactly(1L, 2L);
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
+  void aServersUnixSocketComesFirstAndAStaleOneFallsThroughToItsTcpListener(@TempDir Path dir) throws Exception {
+    List<Long> offsets = new CopyOnWriteArrayList<>();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    Path socket = dir.resolve("direct.sock");
+    RpcServer s =
+        builder(0, offsets, threads)
+            .directListener(new InetSocketAddress("127.0.0.1", 0))
+            .directSocket(socket)
+            .build()
+            .start();
+    InetSocketAddress to = address(s);
+    InetSocketAddress direct = InetSocketAddress.createUnresolved("127.0.0.1", s.directAddress().getPort());
+    // A socket file nobody listens on: what a daemon killed before it could remove its own leaves.
+    Path stale = dir.resolve("stale.sock");
+    try (java.nio.channels.ServerSocketChannel gone = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      gone.bind(UnixDomainSocketAddress.of(stale));
+    }
+    try (ThreadConnections viaSocket =
+            new ThreadConnections("the test client", 2, a -> a.equals(to) ? List.of(UnixDomainSocketAddress.of(socket), direct) : List.of());
+        ThreadConnections viaStale =
+            new ThreadConnections("the test client", 2, a -> a.equals(to) ? List.of(UnixDomainSocketAddress.of(stale), direct) : List.of())) {
+      assertThat(write(viaSocket, to, 1, Unpooled.wrappedBuffer(new byte[5]), true)).isEqualTo(5);
+      assertThat(threads.get(0)).as("served by the Unix socket's own thread").startsWith("rpc-direct-t-0-unix-");
+
+      assertThat(write(viaStale, to, 2, Unpooled.wrappedBuffer(new byte[4]), true)).isEqualTo(4);
+      assertThat(threads.get(1)).as("served by the TCP direct listener's own thread")
+          .startsWith("rpc-direct-t-0-").doesNotContain("-unix-");
+      assertThat(s.openConnections()).as("one on the socket, one on the TCP direct port").isEqualTo(2);
       assertThat(offsets).containsExactly(1L, 2L);
     } finally {
       s.close();

@@ -15,9 +15,11 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -29,30 +31,59 @@ import java.util.concurrent.TimeUnit;
  * metadata call. Same frames as {@link RpcClient}. A request may carry bulk data (a chunk write),
  * and a reply's bulk data is copied into the caller's buffer (a chunk read). After any error the connection is closed (a stream cut mid-frame cannot be
  * resynchronised); the owner opens a new one. Not thread-safe: confine it to its thread.
+ *
+ * <p>It connects over TCP, or to a Unix domain socket of a server on the same machine (ADR 033).
  */
 public final class BlockingRpcConnection implements AutoCloseable {
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
-  private final InetSocketAddress address;
+  private final SocketAddress address;
   private final int maxFrameBytes;
+  /** Exactly one of these two is set. */
   private final Socket socket;
+  private final UnixSocketStream unix;
   private final OutputStream out;
   private final DataInputStream in;
   private long nextCallId;
   /** The call sent and not yet answered, if any: at most one at a time. */
   private Sent<?> unanswered;
 
-  private BlockingRpcConnection(InetSocketAddress address, int maxFrameBytes, Socket socket) throws IOException {
+  private BlockingRpcConnection(
+      SocketAddress address, int maxFrameBytes, Socket socket, UnixSocketStream unix) throws IOException {
     this.address = address;
     this.maxFrameBytes = maxFrameBytes;
     this.socket = socket;
+    this.unix = unix;
     // Header and body go out with the data in one send(2); data of 64 KiB or more passes through.
-    this.out = new BufferedOutputStream(socket.getOutputStream(), 64 << 10);
-    this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
+    this.out = new BufferedOutputStream(socket != null ? socket.getOutputStream() : unix.out(), 64 << 10);
+    this.in = new DataInputStream(new BufferedInputStream(socket != null ? socket.getInputStream() : unix.in(), 64 << 10));
   }
 
-  /** Connects (up to 10 s); UNAVAILABLE when the server cannot be reached. */
-  public static BlockingRpcConnection open(InetSocketAddress address, int maxFrameBytes) {
+  /**
+   * Connects to a TCP address (up to 10 s) or a {@link UnixDomainSocketAddress}; UNAVAILABLE when
+   * the server cannot be reached.
+   */
+  public static BlockingRpcConnection open(SocketAddress address, int maxFrameBytes) {
+    if (address instanceof UnixDomainSocketAddress path) {
+      UnixSocketStream unix;
+      try {
+        unix = UnixSocketStream.connect(path);
+      } catch (IOException e) {
+        throw new StrataException(
+            StatusCode.UNAVAILABLE,
+            "cannot connect to " + path + ": " + e + "; the server may be down or the socket stale", e);
+      }
+      try {
+        return new BlockingRpcConnection(address, maxFrameBytes, null, unix);
+      } catch (IOException | RuntimeException e) {
+        unix.close();
+        throw new StrataException(StatusCode.UNAVAILABLE, "cannot use the connection to " + path + ": " + e, e);
+      }
+    }
+    return openTcp((InetSocketAddress) address, maxFrameBytes);
+  }
+
+  private static BlockingRpcConnection openTcp(InetSocketAddress address, int maxFrameBytes) {
     InetSocketAddress resolved =
         address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
     Socket socket = new Socket();
@@ -60,7 +91,7 @@ public final class BlockingRpcConnection implements AutoCloseable {
       socket.setTcpNoDelay(true);
       socket.setKeepAlive(true);
       socket.connect(resolved, CONNECT_TIMEOUT_MILLIS);
-      return new BlockingRpcConnection(address, maxFrameBytes, socket);
+      return new BlockingRpcConnection(address, maxFrameBytes, socket, null);
     } catch (IOException e) {
       closeQuietly(socket);
       throw new StrataException(
@@ -69,7 +100,8 @@ public final class BlockingRpcConnection implements AutoCloseable {
     }
   }
 
-  public InetSocketAddress address() {
+  /** The server's address: an InetSocketAddress or a UnixDomainSocketAddress. */
+  public SocketAddress address() {
     return address;
   }
 
@@ -79,7 +111,7 @@ public final class BlockingRpcConnection implements AutoCloseable {
   }
 
   public boolean isOpen() {
-    return !socket.isClosed();
+    return socket != null ? !socket.isClosed() : unix.isOpen();
   }
 
   /**
@@ -128,12 +160,20 @@ public final class BlockingRpcConnection implements AutoCloseable {
             .build();
     ByteBuf frame = RpcFrame.encode(UnpooledByteBufAllocator.DEFAULT, header, request, data);
     try {
+      if (unix != null) {
+        unix.arm(timeoutMillis); // a server that stopped reading must not hold this thread forever
+      }
       frame.readBytes(out, frame.readableBytes());
       out.flush();
+    } catch (SocketTimeoutException e) {
+      throw timedOut(method, timeoutMillis, e);
     } catch (IOException e) {
       throw broken(method, e);
     } finally {
       frame.release();
+      if (unix != null) {
+        unix.disarm();
+      }
     }
     Sent<Resp> sent = new Sent<>(method, callId, replyParser, timeoutMillis);
     unanswered = sent;
@@ -182,16 +222,20 @@ public final class BlockingRpcConnection implements AutoCloseable {
       unanswered = null;
       long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
       try {
-        socket.setSoTimeout((int) Math.min(leftMillis, Integer.MAX_VALUE));
+        if (socket != null) {
+          socket.setSoTimeout((int) Math.min(leftMillis, Integer.MAX_VALUE));
+        } else {
+          unix.arm(leftMillis);
+        }
         return readReply(this, dataInto);
       } catch (SocketTimeoutException e) {
-        close();
-        throw new StrataException(
-            StatusCode.TIMED_OUT,
-            method + " to " + address + " timed out after " + timeoutMillis
-                + " ms; the server may be overloaded or unreachable, retry or raise the timeout", e);
+        throw timedOut(method, timeoutMillis, e);
       } catch (IOException e) {
         throw broken(method, e);
+      } finally {
+        if (unix != null) {
+          unix.disarm();
+        }
       }
     }
   }
@@ -246,6 +290,15 @@ public final class BlockingRpcConnection implements AutoCloseable {
     }
   }
 
+  /** Closes this connection after its deadline passed: TIMED_OUT. */
+  private StrataException timedOut(String method, long timeoutMillis, SocketTimeoutException e) {
+    close();
+    return new StrataException(
+        StatusCode.TIMED_OUT,
+        method + " to " + address + " timed out after " + timeoutMillis
+            + " ms; the server may be overloaded or unreachable, retry or raise the timeout", e);
+  }
+
   /** Closes this connection after an I/O error: "may or may not have run", as with {@link RpcClient}. */
   private StrataException broken(String method, IOException e) {
     close();
@@ -256,7 +309,11 @@ public final class BlockingRpcConnection implements AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(socket);
+    if (socket != null) {
+      closeQuietly(socket);
+    } else {
+      unix.close();
+    }
   }
 
   private static void closeQuietly(Socket socket) {

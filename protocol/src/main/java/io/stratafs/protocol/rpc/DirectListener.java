@@ -8,11 +8,15 @@ import io.stratafs.common.StrataException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +31,12 @@ import org.slf4j.LoggerFactory;
  * loop the same call costs two more thread wake-ups in the server (the event loop hands the call
  * to a handler thread, the handler thread hands the reply back), which on a small VM is a good
  * part of a synced 4 KiB write. Same frames and handlers as the Netty listener; a thread blocked
- * in read(2) costs a stack and nothing else. Thread-safe.
+ * in read(2) costs a stack and nothing else.
+ *
+ * <p>It listens on a TCP address or on a Unix domain socket (ADR 033): a caller on the same machine
+ * saves the TCP/IP stack's work on both ends of each call, about 17 µs of a round trip between two
+ * processes on this project's 2-vCPU VM. The socket file is removed when the listener closes.
+ * Thread-safe.
  */
 final class DirectListener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DirectListener.class);
@@ -39,7 +48,7 @@ final class DirectListener implements AutoCloseable {
   private final int maxConnections;
   private final CallDispatcher dispatcher;
   private final ServerSocketChannel server;
-  private final InetSocketAddress address;
+  private final SocketAddress address;
   private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
   private volatile boolean closed;
@@ -52,17 +61,23 @@ final class DirectListener implements AutoCloseable {
     this.maxConnections = maxConnections;
     this.dispatcher = dispatcher;
     this.server = server;
-    this.address = (InetSocketAddress) server.getLocalAddress();
+    this.address = server.getLocalAddress();
   }
 
-  /** Binds and starts accepting; UNAVAILABLE when the address cannot be bound. */
+  /**
+   * Binds and starts accepting; UNAVAILABLE when the address cannot be bound. {@code bind} is an
+   * {@link InetSocketAddress} or a {@link UnixDomainSocketAddress}, whose file must not exist yet.
+   */
   static DirectListener start(
-      String name, InetSocketAddress bind, int maxFrameBytes, int maxConnections, CallDispatcher dispatcher) {
+      String name, SocketAddress bind, int maxFrameBytes, int maxConnections, CallDispatcher dispatcher) {
     DirectListener listener;
     try {
-      ServerSocketChannel server = ServerSocketChannel.open();
+      boolean unix = bind instanceof UnixDomainSocketAddress;
+      ServerSocketChannel server = ServerSocketChannel.open(unix ? StandardProtocolFamily.UNIX : StandardProtocolFamily.INET);
       try {
-        server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        if (!unix) {
+          server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        }
         server.bind(bind);
         listener = new DirectListener(name, maxFrameBytes, maxConnections, dispatcher, server);
       } catch (IOException e) {
@@ -73,15 +88,15 @@ final class DirectListener implements AutoCloseable {
       throw new StrataException(
           StatusCode.UNAVAILABLE,
           "RPC server " + name + " cannot listen for direct connections on " + bind + ": " + e
-              + "; choose a free port or stop the process that holds it",
+              + "; choose a free port or path, or stop the process that holds it",
           e);
     }
     Thread.ofPlatform().name("rpc-direct-" + name + "-accept").daemon().start(listener::acceptLoop);
     return listener;
   }
 
-  /** The bound address (also once closed). */
-  InetSocketAddress address() {
+  /** The bound address (also once closed): an InetSocketAddress or a UnixDomainSocketAddress. */
+  SocketAddress address() {
     return address;
   }
 
@@ -126,8 +141,10 @@ final class DirectListener implements AutoCloseable {
   private void serve(SocketChannel s) {
     Connection c = new Connection(s);
     try {
-      s.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      s.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+      if (address instanceof InetSocketAddress) {
+        s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        s.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+      }
       while (true) {
         ByteBuf frame = c.readFrame();
         if (frame == null) {
@@ -265,7 +282,9 @@ final class DirectListener implements AutoCloseable {
 
   private static String remote(SocketChannel s) {
     try {
-      return String.valueOf(s.getRemoteAddress());
+      SocketAddress peer = s.getRemoteAddress();
+      // A Unix socket's client is unnamed: say where it came in.
+      return peer instanceof UnixDomainSocketAddress ? "a local process on " + s.getLocalAddress() : String.valueOf(peer);
     } catch (IOException e) {
       return "(unknown peer)";
     }
@@ -286,6 +305,13 @@ final class DirectListener implements AutoCloseable {
     closeQuietly(server);
     for (SocketChannel s : List.copyOf(connections)) {
       closeQuietly(s);
+    }
+    if (address instanceof UnixDomainSocketAddress unix) {
+      try {
+        Files.deleteIfExists(unix.getPath());
+      } catch (IOException e) {
+        log.warn("{}: could not remove the socket file {}: {}", name, unix.getPath(), e.toString());
+      }
     }
   }
 }

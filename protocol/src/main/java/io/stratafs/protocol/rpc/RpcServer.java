@@ -11,6 +11,8 @@ import io.stratafs.common.LifeCycle;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * <p>With {@link Builder#directListener} the server also listens on a second port where each
  * connection has a thread of its own that runs the handlers itself ({@link DirectListener}): for
  * callers that make one call at a time on a connection of their own ({@link
- * BlockingRpcConnection}). Same methods, same answers. Thread-safe.
+ * BlockingRpcConnection}). Same methods, same answers. {@link Builder#directSocket} adds the
+ * same kind of listener on a Unix domain socket, for callers on the same machine (ADR 033).
+ * Thread-safe.
  */
 public final class RpcServer implements AutoCloseable {
   /** Default largest frame accepted: 1 MiB write + headers, with room to spare. */
@@ -58,7 +62,9 @@ public final class RpcServer implements AutoCloseable {
   private final CallDispatcher dispatcher;
   private final LifeCycle lifeCycle;
   private final InetSocketAddress directBind;
+  private final Path directSocketPath;
   private volatile DirectListener direct;
+  private volatile DirectListener directSocket;
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   private volatile Transport transport;
   private volatile Channel serverChannel;
@@ -70,6 +76,7 @@ public final class RpcServer implements AutoCloseable {
     this.dispatcher = new CallDispatcher(name, builder.methods, builder.blockingExecutor);
     this.lifeCycle = new LifeCycle("rpc-server " + name);
     this.directBind = builder.directBind;
+    this.directSocketPath = builder.directSocketPath;
   }
 
   public static Builder builder(String name) {
@@ -111,20 +118,30 @@ public final class RpcServer implements AutoCloseable {
           bound.cause());
     }
     serverChannel = bound.channel();
-    if (directBind != null) {
-      try {
+    try {
+      if (directBind != null) {
         direct = DirectListener.start(name, directBind, maxFrameBytes, MAX_DIRECT_CONNECTIONS, dispatcher);
-      } catch (StrataException e) {
-        serverChannel.close().awaitUninterruptibly();
-        lifeCycle.transition(LifeCycle.State.FAILED);
-        t.shutdown();
-        throw e;
       }
+      if (directSocketPath != null) {
+        directSocket =
+            DirectListener.start( // its threads are rpc-direct-<name>-unix-N
+                name + "-unix", UnixDomainSocketAddress.of(directSocketPath), maxFrameBytes, MAX_DIRECT_CONNECTIONS,
+                dispatcher);
+      }
+    } catch (StrataException e) {
+      if (direct != null) {
+        direct.close();
+      }
+      serverChannel.close().awaitUninterruptibly();
+      lifeCycle.transition(LifeCycle.State.FAILED);
+      t.shutdown();
+      throw e;
     }
     lifeCycle.transition(LifeCycle.State.RUNNING);
     log.info(
-        "{}: serving RPC on {} ({}){}", name, serverChannel.localAddress(), t.kind(),
-        direct == null ? "" : ", direct connections on " + direct.address());
+        "{}: serving RPC on {} ({}){}{}", name, serverChannel.localAddress(), t.kind(),
+        direct == null ? "" : ", direct connections on " + direct.address(),
+        directSocket == null ? "" : " and " + directSocketPath);
     return this;
   }
 
@@ -146,13 +163,19 @@ public final class RpcServer implements AutoCloseable {
    */
   public InetSocketAddress directAddress() {
     DirectListener d = direct;
-    return d == null ? null : d.address();
+    return d == null ? null : (InetSocketAddress) d.address();
+  }
+
+  /** The Unix domain socket of the direct listener there (see {@link Builder#directSocket}), or null. */
+  public Path directSocket() {
+    return directSocket == null ? null : directSocketPath;
   }
 
   /** How many client connections are open right now, direct ones included (for tests and metrics). */
   public int openConnections() {
     DirectListener d = direct;
-    return connections.size() + (d == null ? 0 : d.openConnections());
+    DirectListener u = directSocket;
+    return connections.size() + (d == null ? 0 : d.openConnections()) + (u == null ? 0 : u.openConnections());
   }
 
   /** The server's state: NEW, RUNNING, CLOSED... */
@@ -177,9 +200,10 @@ public final class RpcServer implements AutoCloseable {
     if (ch != null) {
       ch.close().awaitUninterruptibly();
     }
-    DirectListener d = direct;
-    if (d != null) {
-      d.close();
+    for (DirectListener d : new DirectListener[] {direct, directSocket}) {
+      if (d != null) {
+        d.close();
+      }
     }
     for (Channel connection : List.copyOf(connections)) {
       connection.close();
@@ -199,6 +223,7 @@ public final class RpcServer implements AutoCloseable {
     private final Map<String, MethodRegistration<?>> methods = new LinkedHashMap<>();
     private Executor blockingExecutor;
     private InetSocketAddress directBind;
+    private Path directSocketPath;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -217,6 +242,15 @@ public final class RpcServer implements AutoCloseable {
      */
     public Builder directListener(InetSocketAddress address) {
       this.directBind = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
+     * Also serves direct connections on a Unix domain socket at {@code path}, which must not exist
+     * yet (the caller removes a stale one) and is removed on close: for callers on this machine.
+     */
+    public Builder directSocket(Path path) {
+      this.directSocketPath = Objects.requireNonNull(path, "path");
       return this;
     }
 

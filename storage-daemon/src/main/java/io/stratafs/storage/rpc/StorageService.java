@@ -20,6 +20,7 @@ import io.stratafs.protocol.storage.WriteChunkRequest;
 import io.stratafs.storage.chunk.ChunkStore;
 import io.stratafs.storage.external.ExternalTargets;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,16 +44,18 @@ public final class StorageService implements AutoCloseable {
 
   public static StorageService start(
       String storageId, ChunkStore store, InetSocketAddress bind, LifeCycle lifeCycle) {
-    return start(storageId, store, new ExternalTargets(List.of()), bind, null, lifeCycle);
+    return start(storageId, store, new ExternalTargets(List.of()), bind, null, null, lifeCycle);
   }
 
   /**
    * @param directBind where the direct listener listens (connections served by a thread each,
    *     running the handlers themselves, ADR 024), or null for none
+   * @param directSocket the Unix domain socket of a second such listener, for mounts on this
+   *     machine (ADR 033), or null for none
    */
   public static StorageService start(
       String storageId, ChunkStore store, ExternalTargets externals, InetSocketAddress bind, InetSocketAddress directBind,
-      LifeCycle lifeCycle) {
+      Path directSocket, LifeCycle lifeCycle) {
     RpcClient peers = new RpcClient("storage-" + storageId + "-peers");
     ChainForwarder chain = new ChainForwarder(peers);
     // Platform threads: handlers live in file I/O and fsync, where a virtual thread pins its
@@ -64,6 +67,9 @@ public final class StorageService implements AutoCloseable {
       RpcServer.Builder builder = RpcServer.builder("storage-" + storageId).bind(bind);
       if (directBind != null) {
         builder.directListener(directBind);
+      }
+      if (directSocket != null) {
+        builder.directSocket(directSocket);
       }
       server =
           builder
@@ -108,6 +114,11 @@ public final class StorageService implements AutoCloseable {
 
   public InetSocketAddress address() {
     return server.address();
+  }
+
+  /** The direct listener's Unix domain socket, or null without one. */
+  public Path directSocket() {
+    return server.directSocket();
   }
 
   /** Where the direct listener listens, or null without one. */

@@ -44,6 +44,7 @@ public final class StorageRegistrar implements AutoCloseable {
   private final ChunkStore store;
   private final String address;
   private final String directAddress;
+  private final String directSocket;
   private final Map<String, String> labels;
   private final String path;
   private final List<ExternalTarget> externals;
@@ -55,6 +56,7 @@ public final class StorageRegistrar implements AutoCloseable {
       ChunkStore store,
       String address,
       String directAddress,
+      String directSocket,
       Map<String, String> labels,
       List<ExternalTarget> externals) {
     this.zk = zk;
@@ -62,6 +64,7 @@ public final class StorageRegistrar implements AutoCloseable {
     this.store = store;
     this.address = address;
     this.directAddress = directAddress;
+    this.directSocket = directSocket;
     this.labels = labels;
     this.externals = List.copyOf(externals);
     this.node = new PersistentNode(zk, CreateMode.EPHEMERAL, false, path, registration());
@@ -93,12 +96,13 @@ public final class StorageRegistrar implements AutoCloseable {
       String address,
       Map<String, String> labels,
       List<ExternalTarget> externals) {
-    return start(zkConnect, fsName, store, address, "", labels, externals);
+    return start(zkConnect, fsName, store, address, "", "", labels, externals);
   }
 
   /**
    * As above, also publishing the daemon's direct listener ({@code directAddress} host:port, ""
-   * for none), where the mounts' per-thread connections go.
+   * for none), where the mounts' per-thread connections go, and its Unix domain socket for mounts
+   * on this machine ({@code directSocket}, a path, "" for none).
    */
   public static StorageRegistrar start(
       String zkConnect,
@@ -106,6 +110,7 @@ public final class StorageRegistrar implements AutoCloseable {
       ChunkStore store,
       String address,
       String directAddress,
+      String directSocket,
       Map<String, String> labels,
       List<ExternalTarget> externals) {
     CuratorFramework zk =
@@ -116,7 +121,7 @@ public final class StorageRegistrar implements AutoCloseable {
     zk.start();
     StorageRegistrar r;
     try {
-      r = new StorageRegistrar(zk, ZkPaths.storage(fsName, store.storageId()), store, address, directAddress, labels, externals);
+      r = new StorageRegistrar(zk, ZkPaths.storage(fsName, store.storageId()), store, address, directAddress, directSocket, labels, externals);
     } catch (RuntimeException e) {
       zk.close();
       throw e;
@@ -188,6 +193,7 @@ public final class StorageRegistrar implements AutoCloseable {
             .setStorageId(store.storageId())
             .setAddress(address)
             .setDirectAddress(directAddress)
+            .setDirectSocket(directSocket)
             .putAllLabels(labels)
             .addAllDevices(WireStats.toProto(store.usage()))
             .setUpdatedAtMs(System.currentTimeMillis())
