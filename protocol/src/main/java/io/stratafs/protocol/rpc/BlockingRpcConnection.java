@@ -15,7 +15,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
@@ -39,24 +38,20 @@ public final class BlockingRpcConnection implements AutoCloseable {
 
   private final SocketAddress address;
   private final int maxFrameBytes;
-  /** Exactly one of these two is set. */
-  private final Socket socket;
-  private final UnixSocketStream unix;
+  private final CallStream stream;
   private final OutputStream out;
   private final DataInputStream in;
   private long nextCallId;
   /** The call sent and not yet answered, if any: at most one at a time. */
   private Sent<?> unanswered;
 
-  private BlockingRpcConnection(
-      SocketAddress address, int maxFrameBytes, Socket socket, UnixSocketStream unix) throws IOException {
+  private BlockingRpcConnection(SocketAddress address, int maxFrameBytes, CallStream stream) {
     this.address = address;
     this.maxFrameBytes = maxFrameBytes;
-    this.socket = socket;
-    this.unix = unix;
+    this.stream = stream;
     // Header and body go out with the data in one send(2); data of 64 KiB or more passes through.
-    this.out = new BufferedOutputStream(socket != null ? socket.getOutputStream() : unix.out(), 64 << 10);
-    this.in = new DataInputStream(new BufferedInputStream(socket != null ? socket.getInputStream() : unix.in(), 64 << 10));
+    this.out = new BufferedOutputStream(stream.out(), 64 << 10);
+    this.in = new DataInputStream(new BufferedInputStream(stream.in(), 64 << 10));
   }
 
   /**
@@ -64,40 +59,21 @@ public final class BlockingRpcConnection implements AutoCloseable {
    * the server cannot be reached.
    */
   public static BlockingRpcConnection open(SocketAddress address, int maxFrameBytes) {
-    if (address instanceof UnixDomainSocketAddress path) {
-      UnixSocketStream unix;
-      try {
-        unix = UnixSocketStream.connect(path);
-      } catch (IOException e) {
-        throw new StrataException(
-            StatusCode.UNAVAILABLE,
-            "cannot connect to " + path + ": " + e + "; the server may be down or the socket stale", e);
-      }
-      try {
-        return new BlockingRpcConnection(address, maxFrameBytes, null, unix);
-      } catch (IOException | RuntimeException e) {
-        unix.close();
-        throw new StrataException(StatusCode.UNAVAILABLE, "cannot use the connection to " + path + ": " + e, e);
-      }
-    }
-    return openTcp((InetSocketAddress) address, maxFrameBytes);
-  }
-
-  private static BlockingRpcConnection openTcp(InetSocketAddress address, int maxFrameBytes) {
-    InetSocketAddress resolved =
-        address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
-    Socket socket = new Socket();
     try {
-      socket.setTcpNoDelay(true);
-      socket.setKeepAlive(true);
-      socket.connect(resolved, CONNECT_TIMEOUT_MILLIS);
-      return new BlockingRpcConnection(address, maxFrameBytes, socket, null);
+      CallStream stream =
+          address instanceof UnixDomainSocketAddress path
+              ? UnixSocketStream.connect(path)
+              : TcpCallStream.connect(resolved((InetSocketAddress) address), CONNECT_TIMEOUT_MILLIS);
+      return new BlockingRpcConnection(address, maxFrameBytes, stream);
     } catch (IOException e) {
-      closeQuietly(socket);
       throw new StrataException(
           StatusCode.UNAVAILABLE,
           "cannot connect to " + address + ": " + e + "; the server may be down or the address wrong", e);
     }
+  }
+
+  private static InetSocketAddress resolved(InetSocketAddress address) {
+    return address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
   }
 
   /** The server's address: an InetSocketAddress or a UnixDomainSocketAddress. */
@@ -111,7 +87,7 @@ public final class BlockingRpcConnection implements AutoCloseable {
   }
 
   public boolean isOpen() {
-    return socket != null ? !socket.isClosed() : unix.isOpen();
+    return stream.isOpen();
   }
 
   /**
@@ -160,9 +136,7 @@ public final class BlockingRpcConnection implements AutoCloseable {
             .build();
     ByteBuf frame = RpcFrame.encode(UnpooledByteBufAllocator.DEFAULT, header, request, data);
     try {
-      if (unix != null) {
-        unix.arm(timeoutMillis); // a server that stopped reading must not hold this thread forever
-      }
+      stream.arm(timeoutMillis); // a server that stopped reading must not hold this thread forever
       frame.readBytes(out, frame.readableBytes());
       out.flush();
     } catch (SocketTimeoutException e) {
@@ -171,9 +145,7 @@ public final class BlockingRpcConnection implements AutoCloseable {
       throw broken(method, e);
     } finally {
       frame.release();
-      if (unix != null) {
-        unix.disarm();
-      }
+      stream.disarm();
     }
     Sent<Resp> sent = new Sent<>(method, callId, replyParser, timeoutMillis);
     unanswered = sent;
@@ -222,20 +194,14 @@ public final class BlockingRpcConnection implements AutoCloseable {
       unanswered = null;
       long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
       try {
-        if (socket != null) {
-          socket.setSoTimeout((int) Math.min(leftMillis, Integer.MAX_VALUE));
-        } else {
-          unix.arm(leftMillis);
-        }
+        stream.arm(leftMillis);
         return readReply(this, dataInto);
       } catch (SocketTimeoutException e) {
         throw timedOut(method, timeoutMillis, e);
       } catch (IOException e) {
         throw broken(method, e);
       } finally {
-        if (unix != null) {
-          unix.disarm();
-        }
+        stream.disarm();
       }
     }
   }
@@ -309,18 +275,6 @@ public final class BlockingRpcConnection implements AutoCloseable {
 
   @Override
   public void close() {
-    if (socket != null) {
-      closeQuietly(socket);
-    } else {
-      unix.close();
-    }
-  }
-
-  private static void closeQuietly(Socket socket) {
-    try {
-      socket.close();
-    } catch (IOException e) {
-      // nothing left to do with it
-    }
+    stream.close();
   }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * {@value #CHECK_MILLIS} ms); the blocked read or write then fails with SocketTimeoutException.
  * Used by one thread at a time; {@link #close} from any.
  */
-final class UnixSocketStream implements AutoCloseable {
+final class UnixSocketStream implements CallStream {
   static final long CHECK_MILLIS = 50;
   private static final Set<UnixSocketStream> OPEN = ConcurrentHashMap.newKeySet();
 
@@ -89,26 +89,31 @@ final class UnixSocketStream implements AutoCloseable {
     return s;
   }
 
-  InputStream in() {
+  @Override
+  public InputStream in() {
     return in;
   }
 
-  OutputStream out() {
+  @Override
+  public OutputStream out() {
     return out;
   }
 
   /** Reads and writes from now on must end within {@code millis}, or the connection is closed. */
-  void arm(long millis) {
+  @Override
+  public void arm(long millis) {
     timedOut = false;
     deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     armed = true;
   }
 
-  void disarm() {
+  @Override
+  public void disarm() {
     armed = false;
   }
 
-  boolean isOpen() {
+  @Override
+  public boolean isOpen() {
     return channel.isOpen();
   }
 

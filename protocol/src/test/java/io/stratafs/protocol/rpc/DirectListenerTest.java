@@ -81,33 +81,12 @@ class DirectListenerTest {
 
   @Test
   void bulkDataLargerThanTheReadAheadTravelsBothWaysAndCallsStayInStep() {
-    byte[] bytes = TestService.randomBytes(300_000);
-    java.nio.ByteBuffer back = java.nio.ByteBuffer.allocate(bytes.length);
-    for (int i = 1; i <= 3; i++) {
-      BlockingRpcConnection.Sent<WriteChunkReply> sent =
-          connection.send(
-              TestService.ECHO, WriteChunkRequest.newBuilder().setChunkId(i).build(), TestService.wrap(bytes),
-              WriteChunkReply.parser(), 0, TIMEOUT);
-      assertThat(sent.reply(back).getChunkLength()).isEqualTo(i + bytes.length);
-      assertThat(sent.dataBytes()).isEqualTo(bytes.length);
-      assertThat(back.array()).isEqualTo(bytes);
-      WriteChunkReply small =
-          connection.call(TestService.ECHO, WriteChunkRequest.newBuilder().setChunkId(7).build(), WriteChunkReply.parser(), 0, TIMEOUT);
-      assertThat(small.getChunkLength()).isEqualTo(7);
-    }
+    TestService.assertBulkDataTravelsBothWaysInStep(connection, TIMEOUT);
   }
 
   @Test
   void errorsAreAnsweredAsOnTheNettyPort() {
-    assertThatThrownBy(() -> connection.call(TestService.NOT_EMPTY, Empty.getDefaultInstance(), Empty.parser(), 0, TIMEOUT))
-        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.NOT_EMPTY))
-        .hasMessageContaining("/a is not empty");
-    assertThatThrownBy(() -> connection.call(TestService.CRASH, Empty.getDefaultInstance(), Empty.parser(), 0, TIMEOUT))
-        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.INTERNAL));
-    assertThatThrownBy(() -> connection.call("test.Nothing", Empty.getDefaultInstance(), Empty.parser(), 0, TIMEOUT))
-        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.NOT_IMPLEMENTED));
-    assertThat(connection.call(TestService.EPOCH, Empty.getDefaultInstance(), io.stratafs.protocol.storage.StorageReply.parser(), 9, TIMEOUT)
-        .getChunkLength()).as("epoch travels, and the connection survives the errors").isEqualTo(9);
+    TestService.assertErrorsAreAnsweredAndTheConnectionSurvives(connection, TIMEOUT);
   }
 
   @Test

@@ -9,7 +9,6 @@ import io.stratafs.protocol.rpc.wire.Empty;
 import io.stratafs.protocol.storage.WriteChunkReply;
 import io.stratafs.protocol.storage.WriteChunkRequest;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,24 +67,13 @@ class DirectSocketTest {
     connection.call("test.Where", Empty.getDefaultInstance(), Empty.parser(), 0, TIMEOUT);
     assertThat(handlerThread.get()).startsWith("rpc-direct-unix-unix-");
 
-    byte[] bytes = TestService.randomBytes(300_000);
-    ByteBuffer back = ByteBuffer.allocate(bytes.length);
-    for (int i = 1; i <= 3; i++) {
-      BlockingRpcConnection.Sent<WriteChunkReply> sent =
-          connection.send(
-              TestService.ECHO, WriteChunkRequest.newBuilder().setChunkId(i).build(), TestService.wrap(bytes),
-              WriteChunkReply.parser(), 0, TIMEOUT);
-      assertThat(sent.reply(back).getChunkLength()).isEqualTo(i + bytes.length);
-      assertThat(back.array()).isEqualTo(bytes);
-    }
+    TestService.assertBulkDataTravelsBothWaysInStep(connection, TIMEOUT);
     assertThat(server.openConnections()).isEqualTo(1);
   }
 
   @Test
   void errorsAreAnsweredAsOverTcp() {
-    assertThatThrownBy(() -> connection.call(TestService.NOT_EMPTY, Empty.getDefaultInstance(), Empty.parser(), 0, TIMEOUT))
-        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.NOT_EMPTY))
-        .hasMessageContaining("/a is not empty");
+    TestService.assertErrorsAreAnsweredAndTheConnectionSurvives(connection, TIMEOUT);
     assertThat(connection.isOpen()).isTrue();
     assertThat(connection.call(TestService.ECHO, WriteChunkRequest.newBuilder().setChunkId(4).build(), WriteChunkReply.parser(), 0, TIMEOUT)
         .getChunkLength()).isEqualTo(4);

@@ -1,5 +1,8 @@
 package io.stratafs.protocol.rpc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.stratafs.common.StatusCode;
@@ -8,6 +11,8 @@ import io.stratafs.protocol.rpc.wire.Empty;
 import io.stratafs.protocol.storage.StorageReply;
 import io.stratafs.protocol.storage.WriteChunkReply;
 import io.stratafs.protocol.storage.WriteChunkRequest;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +79,37 @@ final class TestService {
 
   static ByteBuf wrap(byte[] bytes) {
     return Unpooled.wrappedBuffer(bytes);
+  }
+
+  /**
+   * Echoes 300,000 bytes, more than a direct listener reads ahead, three times over {@code c}, each
+   * followed by a small call: the bulk data travels both ways whole and the calls stay in step.
+   */
+  static void assertBulkDataTravelsBothWaysInStep(BlockingRpcConnection c, Duration timeout) {
+    byte[] bytes = randomBytes(300_000);
+    ByteBuffer back = ByteBuffer.allocate(bytes.length);
+    for (int i = 1; i <= 3; i++) {
+      BlockingRpcConnection.Sent<WriteChunkReply> sent =
+          c.send(ECHO, WriteChunkRequest.newBuilder().setChunkId(i).build(), wrap(bytes), WriteChunkReply.parser(), 0, timeout);
+      assertThat(sent.reply(back).getChunkLength()).isEqualTo(i + bytes.length);
+      assertThat(sent.dataBytes()).isEqualTo(bytes.length);
+      assertThat(back.array()).isEqualTo(bytes);
+      WriteChunkReply small = c.call(ECHO, WriteChunkRequest.newBuilder().setChunkId(7).build(), WriteChunkReply.parser(), 0, timeout);
+      assertThat(small.getChunkLength()).isEqualTo(7);
+    }
+  }
+
+  /** A handler's error, a crash and an unknown method are answered as their codes, and {@code c} survives them. */
+  static void assertErrorsAreAnsweredAndTheConnectionSurvives(BlockingRpcConnection c, Duration timeout) {
+    assertThatThrownBy(() -> c.call(NOT_EMPTY, Empty.getDefaultInstance(), Empty.parser(), 0, timeout))
+        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.NOT_EMPTY))
+        .hasMessageContaining("/a is not empty");
+    assertThatThrownBy(() -> c.call(CRASH, Empty.getDefaultInstance(), Empty.parser(), 0, timeout))
+        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.INTERNAL));
+    assertThatThrownBy(() -> c.call("test.Nothing", Empty.getDefaultInstance(), Empty.parser(), 0, timeout))
+        .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.NOT_IMPLEMENTED));
+    assertThat(c.call(EPOCH, Empty.getDefaultInstance(), StorageReply.parser(), 9, timeout).getChunkLength())
+        .as("epoch travels, and the connection survives the errors").isEqualTo(9);
   }
 
   static byte[] bytes(ByteBuf buf) {
