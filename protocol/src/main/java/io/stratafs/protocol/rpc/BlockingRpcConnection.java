@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * and a reply's bulk data is copied into the caller's buffer (a chunk read). After any error the connection is closed (a stream cut mid-frame cannot be
  * resynchronised); the owner opens a new one. Not thread-safe: confine it to its thread.
  *
- * <p>It connects over TCP, or to a Unix domain socket of a server on the same machine (ADR 033).
+ * <p>It connects over TCP, to a Unix domain socket of a server on the same machine (ADR 033), or to
+ * a server in this JVM by method calls ({@link InProcessAddress}, ADR 034).
  */
 public final class BlockingRpcConnection implements AutoCloseable {
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
@@ -55,15 +56,17 @@ public final class BlockingRpcConnection implements AutoCloseable {
   }
 
   /**
-   * Connects to a TCP address (up to 10 s) or a {@link UnixDomainSocketAddress}; UNAVAILABLE when
-   * the server cannot be reached.
+   * Connects to a TCP address (up to 10 s), a {@link UnixDomainSocketAddress} or an {@link
+   * InProcessAddress}; UNAVAILABLE when the server cannot be reached.
    */
   public static BlockingRpcConnection open(SocketAddress address, int maxFrameBytes) {
     try {
       CallStream stream =
-          address instanceof UnixDomainSocketAddress path
-              ? UnixSocketStream.connect(path)
-              : TcpCallStream.connect(resolved((InetSocketAddress) address), CONNECT_TIMEOUT_MILLIS);
+          switch (address) {
+            case UnixDomainSocketAddress path -> UnixSocketStream.connect(path);
+            case InProcessAddress local -> InProcessStream.connect(local);
+            default -> TcpCallStream.connect(resolved((InetSocketAddress) address), CONNECT_TIMEOUT_MILLIS);
+          };
       return new BlockingRpcConnection(address, maxFrameBytes, stream);
     } catch (IOException e) {
       throw new StrataException(
@@ -76,7 +79,7 @@ public final class BlockingRpcConnection implements AutoCloseable {
     return address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
   }
 
-  /** The server's address: an InetSocketAddress or a UnixDomainSocketAddress. */
+  /** The server's address: an InetSocketAddress, a UnixDomainSocketAddress or an InProcessAddress. */
   public SocketAddress address() {
     return address;
   }

@@ -6,10 +6,10 @@ import java.io.OutputStream;
 
 /**
  * The byte stream under a {@link BlockingRpcConnection}: a TCP socket ({@link TcpCallStream}) or a
- * Unix domain socket ({@link UnixSocketStream}, ADR 033). Used by one thread at a time; {@link
- * #close} from any.
+ * Unix domain socket ({@link UnixSocketStream}, ADR 033), or a server in this JVM ({@link
+ * InProcessStream}, ADR 034). Used by one thread at a time; {@link #close} from any.
  */
-sealed interface CallStream extends AutoCloseable permits TcpCallStream, UnixSocketStream {
+sealed interface CallStream extends AutoCloseable permits TcpCallStream, UnixSocketStream, InProcessStream {
   InputStream in();
 
   OutputStream out();

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * connection has a thread of its own that runs the handlers itself ({@link DirectListener}): for
  * callers that make one call at a time on a connection of their own ({@link
  * BlockingRpcConnection}). Same methods, same answers. {@link Builder#directSocket} adds the
- * same kind of listener on a Unix domain socket, for callers on the same machine (ADR 033).
- * Thread-safe.
+ * same kind of listener on a Unix domain socket, for callers on the same machine (ADR 033), and
+ * {@link #serveInProcess} takes calls from this JVM as method calls (ADR 034). Thread-safe.
  */
 public final class RpcServer implements AutoCloseable {
   /** Default largest frame accepted: 1 MiB write + headers, with room to spare. */
@@ -65,6 +65,7 @@ public final class RpcServer implements AutoCloseable {
   private final Path directSocketPath;
   private volatile DirectListener direct;
   private volatile DirectListener directSocket;
+  private volatile InProcessEndpoint inProcess;
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   private volatile Transport transport;
   private volatile Channel serverChannel;
@@ -171,11 +172,36 @@ public final class RpcServer implements AutoCloseable {
     return directSocket == null ? null : directSocketPath;
   }
 
-  /** How many client connections are open right now, direct ones included (for tests and metrics). */
+  /**
+   * Also takes calls from this JVM under {@code name} (ADR 034): a {@link BlockingRpcConnection}
+   * opened to the returned address hands each call to the handlers on the calling thread, which
+   * runs a blocking handler itself, as a direct listener's thread would. Same methods, same
+   * answers; no socket, no deadline on a blocking handler. Until {@link #close}. BUSY when
+   * another server of this JVM serves {@code name}; at most once per server.
+   */
+  public synchronized InProcessAddress serveInProcess(String name) {
+    if (lifeCycle.state() != LifeCycle.State.RUNNING) {
+      throw new IllegalStateException("RPC server " + this.name + " is " + lifeCycle.state() + ", not running");
+    }
+    if (inProcess != null) {
+      throw new IllegalStateException("RPC server " + this.name + " already serves " + inProcess.address());
+    }
+    inProcess = InProcessEndpoint.register(name, this.name, dispatcher, maxFrameBytes);
+    if (lifeCycle.state() != LifeCycle.State.RUNNING) { // closed meanwhile
+      inProcess.close();
+      throw new IllegalStateException("RPC server " + this.name + " closed while starting to serve " + name);
+    }
+    log.info("{}: also serving calls from this process as {}", this.name, inProcess.address());
+    return inProcess.address();
+  }
+
+  /** How many client connections are open right now, direct and in-process ones included (for tests and metrics). */
   public int openConnections() {
     DirectListener d = direct;
     DirectListener u = directSocket;
-    return connections.size() + (d == null ? 0 : d.openConnections()) + (u == null ? 0 : u.openConnections());
+    InProcessEndpoint p = inProcess;
+    return connections.size() + (d == null ? 0 : d.openConnections()) + (u == null ? 0 : u.openConnections())
+        + (p == null ? 0 : p.openConnections());
   }
 
   /** The server's state: NEW, RUNNING, CLOSED... */
@@ -199,6 +225,10 @@ public final class RpcServer implements AutoCloseable {
     Channel ch = serverChannel;
     if (ch != null) {
       ch.close().awaitUninterruptibly();
+    }
+    InProcessEndpoint p = inProcess;
+    if (p != null) {
+      p.close();
     }
     for (DirectListener d : new DirectListener[] {direct, directSocket}) {
       if (d != null) {
