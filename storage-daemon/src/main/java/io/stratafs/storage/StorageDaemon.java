@@ -3,6 +3,7 @@ package io.stratafs.storage;
 import io.stratafs.common.LifeCycle;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
+import io.stratafs.protocol.rpc.InProcessAddress;
 import io.stratafs.storage.chunk.ChunkStore;
 import io.stratafs.storage.chunk.Scrubber;
 import io.stratafs.storage.external.ExternalTargets;
@@ -86,6 +87,16 @@ public final class StorageDaemon implements AutoCloseable {
 
   public Scrubber scrubber() {
     return scrubber;
+  }
+
+  /**
+   * Also serves the mounts of this JVM by method calls (ADR 034), under the address this daemon
+   * advertises: their per-thread connections to it then run its handlers on their own threads,
+   * with no socket between them. For a node, where a daemon and a mount share a process ({@code
+   * strata node}); mounts started after this call find it ({@code StorageDirectory}).
+   */
+  public InProcessAddress serveInProcess() {
+    return service.serveInProcess(advertisedAddress(address()));
   }
 
   /** The ZooKeeper registration, for tests that read what is published. */

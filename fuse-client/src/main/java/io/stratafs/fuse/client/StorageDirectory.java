@@ -6,6 +6,7 @@ import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.Replica;
 import io.stratafs.protocol.storage.ExternalTargetStat;
 import io.stratafs.protocol.storage.StorageRegistration;
+import io.stratafs.protocol.rpc.InProcessAddress;
 import io.stratafs.protocol.rpc.RpcClient;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -46,9 +47,9 @@ public final class StorageDirectory implements AutoCloseable {
 
   /**
    * The direct listeners of the daemon at {@code address} (host:port), where a thread's own
-   * connection is served by a thread of the daemon's own, best first: its Unix domain socket when
-   * that exists on this machine (ADR 033), then its direct TCP port. Empty when it has none (or is
-   * unknown).
+   * connection is served by a thread of the daemon's own, best first: the daemon itself when it
+   * runs in this JVM and serves it (ADR 034), its Unix domain socket when that exists on this
+   * machine (ADR 033), then its direct TCP port. Empty when it has none (or is unknown).
    */
   public List<SocketAddress> directEndpoints(String address) {
     return directEndpoints.getOrDefault(address, List.of());
@@ -57,7 +58,8 @@ public final class StorageDirectory implements AutoCloseable {
   private Map<String, List<SocketAddress>> readDirectEndpoints() {
     Map<String, List<SocketAddress>> out = new HashMap<>();
     for (StorageRegistration reg : registrations()) {
-      List<SocketAddress> endpoints = new ArrayList<>(2);
+      List<SocketAddress> endpoints = new ArrayList<>(3);
+      InProcessAddress.served(reg.getAddress()).ifPresent(endpoints::add);
       if (!reg.getDirectSocket().isEmpty()) {
         try {
           Path socket = Path.of(reg.getDirectSocket());

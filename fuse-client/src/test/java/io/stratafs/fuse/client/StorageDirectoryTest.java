@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stratafs.common.ZkPaths;
+import io.stratafs.protocol.rpc.InProcessAddress;
 import io.stratafs.protocol.rpc.RpcClient;
 import io.stratafs.protocol.storage.StorageRegistration;
 import io.stratafs.storage.DeviceSpec;
@@ -61,6 +62,28 @@ class StorageDirectoryTest {
         assertThat(here.get(1)).isEqualTo(RpcClient.parseAddress(published.getDirectAddress()));
         assertThat(directory.directEndpoints("127.0.0.2:7000")).containsExactly(RpcClient.parseAddress("127.0.0.2:7001"));
         assertThat(directory.directEndpoints("127.0.0.3:7000")).as("unknown daemon").isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aDaemonInThisProcessThatServesItIsCalledInProcessFirst(@TempDir Path tmp) throws Exception {
+    try (TestingServer zk = new TestingServer(true);
+        StorageDaemon node =
+            StorageDaemon.start(
+                new StorageConfig(
+                    "s1", List.of(DeviceSpec.parse("nvme:" + tmp.resolve("d0"), "d0")), zk.getConnectString(), FS,
+                    "127.0.0.1", 0, Map.of()));
+        CuratorFramework curator = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+      curator.start();
+      InProcessAddress served = node.serveInProcess();
+      String address = "127.0.0.1:" + node.address().getPort();
+      assertThat(served.name()).isEqualTo(address);
+      try (StorageDirectory directory = new StorageDirectory(curator, FS)) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> directory.directEndpoints(address).size() == 3);
+        List<SocketAddress> endpoints = directory.directEndpoints(address);
+        assertThat(endpoints.get(0)).isEqualTo(served);
+        assertThat(endpoints.get(1)).isInstanceOf(UnixDomainSocketAddress.class);
       }
     }
   }

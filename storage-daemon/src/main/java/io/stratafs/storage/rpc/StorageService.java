@@ -5,6 +5,7 @@ import io.stratafs.protocol.rpc.Methods;
 import io.stratafs.protocol.rpc.RpcCall;
 import io.stratafs.protocol.rpc.RpcClient;
 import io.stratafs.protocol.rpc.RpcHandler;
+import io.stratafs.protocol.rpc.InProcessAddress;
 import io.stratafs.protocol.rpc.RpcServer;
 import io.stratafs.protocol.storage.CopyChunkRequest;
 import io.stratafs.protocol.storage.DeleteChunkRequest;
@@ -124,6 +125,11 @@ public final class StorageService implements AutoCloseable {
   /** Where the direct listener listens, or null without one. */
   public InetSocketAddress directAddress() {
     return server.directAddress();
+  }
+
+  /** Also serves callers in this JVM under {@code name}, by method calls (ADR 034). */
+  public InProcessAddress serveInProcess(String name) {
+    return server.serveInProcess(name);
   }
 
   @Override
