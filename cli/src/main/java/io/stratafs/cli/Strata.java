@@ -8,6 +8,7 @@ import io.stratafs.cli.cluster.StatusCommand;
 import io.stratafs.cli.cluster.UpCommand;
 import io.stratafs.cli.daemon.MetaCommand;
 import io.stratafs.cli.daemon.MountCommand;
+import io.stratafs.cli.daemon.NodeCommand;
 import io.stratafs.cli.daemon.StorageCommand;
 import io.stratafs.cli.daemon.ZkCommand;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import picocli.CommandLine.ScopeType;
 /**
  * The {@code strata} command: the embedded single-machine cluster ({@code up}, {@code down},
  * {@code status}) and the daemons one runs per host ({@code zk}, {@code meta}, {@code storage},
- * {@code mount}). Exit codes: 0 ok, 1 operational failure, 2 usage error.
+ * {@code mount}, or {@code node}: a storage daemon and a mount in one process). Exit codes: 0 ok, 1 operational failure, 2 usage error.
  */
 @Command(
     name = "strata",
@@ -29,7 +30,8 @@ import picocli.CommandLine.ScopeType;
     header = "StrataFS: a distributed POSIX filesystem over tiered storage, mounted with FUSE.",
     description = {
       "Single machine:  strata up | strata status | strata down",
-      "Several hosts:   strata zk / strata meta / strata storage / strata mount, one per host.",
+      "Several hosts:   strata zk / strata meta / strata storage / strata mount, one per host;",
+      "                 strata node runs a storage daemon and the mount in one process.",
       "Administration:  strata policy set|get|list, strata fsck [--repair].",
     },
     subcommands = {
@@ -40,6 +42,7 @@ import picocli.CommandLine.ScopeType;
       MetaCommand.class,
       StorageCommand.class,
       MountCommand.class,
+      NodeCommand.class,
       PolicyCommand.class,
       FsckCommand.class,
       LocateCommand.class,

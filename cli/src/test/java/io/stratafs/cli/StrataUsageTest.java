@@ -88,7 +88,7 @@ class StrataUsageTest {
 
   @Test
   void scrubRateAcceptsZeroAndUnits() {
-    var c = new io.stratafs.cli.daemon.StorageCommand.ScrubRate();
+    var c = new io.stratafs.cli.daemon.StorageOptions.ScrubRate();
     assertThat(c.convert("0")).isZero();
     assertThat(c.convert("32MiB")).isEqualTo(32L << 20);
     assertThat(c.convert("1G/s")).isEqualTo(1L << 30);
@@ -132,6 +132,25 @@ class StrataUsageTest {
         .contains("--write-budget=SIZE").contains("default: 96M");
     StrataRunner.Run storage = run("storage", "--help");
     assertThat(storage.out().replaceAll("\\s+", " ")).contains("--external=NAME=URI").contains("--scrub-rate").contains("default: 32M");
+    StrataRunner.Run node = run("node", "--help");
+    assertThat(node.out().replaceAll("\\s+", " ")).contains("--device=MEDIA:DIR").contains("--scrub-rate").contains("--write-budget=SIZE")
+        .contains("MOUNTPOINT").contains("without a socket");
+    assertThat(r.out().replaceAll("\\s+", " ")).contains("--[no-]mount-with-storage").contains("default: true");
+  }
+
+  @Test
+  void aNodeChecksItsMountOptionsBeforeStartingItsDaemon(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    java.nio.file.Path device = tmp.resolve("d0");
+    StrataRunner.Run r = run("node", "--zk", "127.0.0.1:1", "--device", "nvme:" + device, "--workers", "0", tmp.resolve("mnt").toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--workers").contains("at least 1");
+    assertThat(device).as("the daemon never started, so its device directory was never made").doesNotExist();
+    StrataRunner.Run storage = run("node", "--zk", "127.0.0.1:1", "--device", "nvme:" + device, "--direct-port", "70000", tmp.resolve("mnt").toString());
+    assertThat(storage.exitCode()).isEqualTo(2);
+    assertThat(storage.err()).contains("--direct-port");
+    StrataRunner.Run noMountPoint = run("node", "--zk", "127.0.0.1:1", "--device", "nvme:" + device);
+    assertThat(noMountPoint.exitCode()).isEqualTo(2);
+    assertThat(noMountPoint.err()).contains("MOUNTPOINT");
   }
 
   @Test

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts processes of the embedded cluster one by one, in role order, each as its own OS process,
  * and waits for each to be ready before the next (storage daemons need the metadata leader, the
- * mount needs both). cluster.json is rewritten after every start so that {@code strata down}
+ * mount needs both; a node, a storage daemon with the mount, is ready when both are). cluster.json is rewritten after every start so that {@code strata down}
  * can stop a half-started cluster. If one fails, the ones started by this call are stopped again.
  */
 final class ClusterStarter {
@@ -60,7 +60,7 @@ final class ClusterStarter {
     Path log = layout.logFile(recorded.id());
     out.printf("starting %-10s ", recorded.id());
     out.flush();
-    if (role == Role.MOUNT) {
+    if (role.mounts()) {
       prepareMountPoint(Path.of(cluster.mount()));
     }
     Process process = DaemonLauncher.start(role, argsFor(recorded, ports), log);
@@ -80,6 +80,9 @@ final class ClusterStarter {
       }
       case STORAGE -> WaitFor.ready(what, process.toHandle(), log, readyTimeout, () -> zk().storageRegisteredSince(recorded.id(), started));
       case MOUNT -> WaitFor.ready(what, process.toHandle(), log, readyTimeout, () -> mountAnswers(Path.of(cluster.mount())));
+      case NODE ->
+          WaitFor.ready(what, process.toHandle(), log, readyTimeout,
+              () -> zk().storageRegisteredSince(recorded.id(), started) && mountAnswers(Path.of(cluster.mount())));
     }
     out.println("ready (pid " + process.pid() + ", log " + log + ")");
     out.flush();
@@ -94,7 +97,7 @@ final class ClusterStarter {
     String name =
         switch (p.roleEnum()) {
           case ZK -> "client";
-          case META, STORAGE -> "rpc";
+          case META, STORAGE, NODE -> "rpc";
           case MOUNT -> null;
         };
     if (name == null) {
@@ -125,22 +128,34 @@ final class ClusterStarter {
         }
       }
       case STORAGE -> {
-        args.addAll(List.of("storage", "--zk", cluster.zk(), "--fs", cluster.fs(), "--id", p.id()));
-        for (String device : p.devices()) {
-          args.addAll(List.of("--device", device));
-        }
-        // A cluster.json from before labels were recorded: every daemon is this host, as it was.
-        Map<String, String> labels = p.labels() != null ? p.labels() : Map.of("node", Hostnames.local());
-        for (Map.Entry<String, String> l : new java.util.TreeMap<>(labels).entrySet()) {
-          args.addAll(List.of("--label", l.getKey() + "=" + l.getValue()));
-        }
-        for (String external : p.externals() == null ? List.<String>of() : p.externals()) {
-          args.addAll(List.of("--external", external));
-        }
-        args.addAll(List.of("--bind", "127.0.0.1", "--port", ports.get("rpc").toString()));
+        args.add("storage");
+        args.addAll(storageArgs(p, ports));
+      }
+      case NODE -> {
+        args.add("node");
+        args.addAll(storageArgs(p, ports));
+        args.add(cluster.mount());
       }
       case MOUNT -> args.addAll(List.of("mount", "--zk", cluster.zk(), "--fs", cluster.fs(), cluster.mount()));
     }
+    return args;
+  }
+
+  /** The options of the storage daemon {@code p}, for `strata storage` or `strata node`. */
+  private List<String> storageArgs(ClusterProcess p, Map<String, Integer> ports) {
+    List<String> args = new ArrayList<>(List.of("--zk", cluster.zk(), "--fs", cluster.fs(), "--id", p.id()));
+    for (String device : p.devices()) {
+      args.addAll(List.of("--device", device));
+    }
+    // A cluster.json from before labels were recorded: every daemon is this host, as it was.
+    Map<String, String> labels = p.labels() != null ? p.labels() : Map.of("node", Hostnames.local());
+    for (Map.Entry<String, String> l : new java.util.TreeMap<>(labels).entrySet()) {
+      args.addAll(List.of("--label", l.getKey() + "=" + l.getValue()));
+    }
+    for (String external : p.externals() == null ? List.<String>of() : p.externals()) {
+      args.addAll(List.of("--external", external));
+    }
+    args.addAll(List.of("--bind", "127.0.0.1", "--port", ports.get("rpc").toString()));
     return args;
   }
 

@@ -29,9 +29,10 @@ final class DaemonLauncher {
    * JVM flags per role: small heaps (a laptop runs them all), serial GC on few cores. The mount's
    * write buffers (2 x 32 MiB per file being written, all files together bounded by the mount's
    * --write-budget, 96 MiB) are direct memory (ADR 028), as are its FUSE and RPC buffers: 192 MiB
-   * holds the budget and the reserve MountCommand checks for. Reads land in the FUSE reply
+   * holds the budget and the reserve MountOptions checks for. Reads land in the FUSE reply
    * buffers, not the heap. Heap and direct memory are both capped so the whole client stays under
-   * 512 MiB resident.
+   * 512 MiB resident. A node (a storage daemon with the mount) gets the mount's direct memory plus
+   * 64 MiB for the daemon's RPC buffers and the frames of the mount's in-process calls.
    */
   static List<String> jvmFlags(Role role) {
     String heap =
@@ -39,6 +40,7 @@ final class DaemonLauncher {
           case ZK -> "-Xmx256m";
           case META, STORAGE -> "-Xmx512m";
           case MOUNT -> "-Xmx256m";
+          case NODE -> "-Xmx384m";
         };
     // The role property doubles as the marker ProcessProbe looks for: the JDK reads only the
     // first 4 KiB of a command line, and the classpath before the main class is longer than that.
@@ -50,8 +52,10 @@ final class DaemonLauncher {
                 "-Xms32m",
                 heap,
                 "-XX:+UseSerialGC"));
-    if (role == Role.MOUNT) {
-      flags.add("-XX:MaxDirectMemorySize=192m");
+    switch (role) {
+      case MOUNT -> flags.add("-XX:MaxDirectMemorySize=192m");
+      case NODE -> flags.add("-XX:MaxDirectMemorySize=256m");
+      default -> {}
     }
     // Operators' extra flags (GC logging, a larger heap, JFR) come last, so they win.
     String extra = System.getenv(EXTRA_FLAGS_ENV);

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code strata up}: the embedded single-machine cluster. Starts ZooKeeper, one metadata server,
- * N storage daemons and the mount, each its own background process, and returns once the mount
+ * N storage daemons and the mount, each its own background process except that the mount runs in
+ * the first storage daemon's by default ({@code strata node}, ADR 034), and returns once the mount
  * answers. Run again, it changes nothing if everything runs and restarts only what has stopped.
  */
 @Command(
@@ -36,8 +37,9 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Start an embedded cluster on this machine and mount it: ZooKeeper, a metadata server, "
-          + "storage daemons over directories of the data directory, and the FUSE mount, each its "
-          + "own background process with a log in DIR/logs. Processes and ports: DIR/cluster.json.",
+          + "storage daemons over directories of the data directory, and the FUSE mount (in the first "
+          + "storage daemon's process unless --no-mount-with-storage), each a background process with a "
+          + "log in DIR/logs. Processes and ports: DIR/cluster.json.",
       "If it is already running, nothing changes; processes that have stopped are restarted. "
           + "Options other than --data apply when the cluster is first created; cluster.json keeps them "
           + "(devices, labels node=node-I, external targets, replication settings) for restarts.",
@@ -52,6 +54,14 @@ public final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--storage", paramLabel = "N", defaultValue = "3", description = "Number of storage daemons, one device each (default: ${DEFAULT-VALUE}).")
   int storageDaemons;
+
+  @Option(
+      names = "--mount-with-storage",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Run the mount in the first storage daemon's process (`strata node`): its calls to that daemon are method calls, not round trips to another process, so synced writes and databases are faster. --no-mount-with-storage runs the mount and every daemon as processes of their own, so that one can be killed without the other (default: ${DEFAULT-VALUE}).")
+  boolean mountWithStorage;
 
   @Option(names = "--fs", paramLabel = "NAME", defaultValue = ZkPaths.DEFAULT_FS, description = "Filesystem name (default: ${DEFAULT-VALUE}).")
   String fs;
@@ -124,7 +134,7 @@ public final class UpCommand implements Callable<Integer> {
       }
       default -> {
         cluster = newCluster(layout, targets, replication);
-        toStart = cluster.processes();
+        toStart = cluster.processes().stream().sorted(java.util.Comparator.comparing(ClusterProcess::roleEnum)).toList();
         cluster.write(layout.clusterJson());
         out.println("starting StrataFS in " + layout.dataDir());
       }
@@ -157,12 +167,16 @@ public final class UpCommand implements Callable<Integer> {
     processes.add(process(layout, Role.META, "meta-1", Map.of(), null));
     for (int i = 1; i <= storageDaemons; i++) {
       String id = "storage-" + i;
+      // The first daemon hosts the mount, if asked: they share a process, as on a node of a real cluster.
+      Role role = i == 1 && mountWithStorage ? Role.NODE : Role.STORAGE;
       // One machine, but distinct failure domains: replicas of a chunk go to different daemons.
       processes.add(
           new ClusterProcess(
-              Role.STORAGE.key(), id, null, Map.of(), layout.logFile(id).toString(), List.of("nvme:" + layout.storageDevice(id)), null, Map.of("node", "node-" + i), externalFlags));
+              role.key(), id, null, Map.of(), layout.logFile(id).toString(), List.of("nvme:" + layout.storageDevice(id)), null, Map.of("node", "node-" + i), externalFlags));
     }
-    processes.add(process(layout, Role.MOUNT, "mount-1", Map.of(), null));
+    if (!mountWithStorage) {
+      processes.add(process(layout, Role.MOUNT, "mount-1", Map.of(), null));
+    }
     return new ClusterFile(fs, "127.0.0.1:" + zkPort, mountPoint.toString(), SizeConverter.format(chunkSizeBytes), processes, targets, replication);
   }
 
@@ -171,10 +185,14 @@ public final class UpCommand implements Callable<Integer> {
   }
 
   private static void printSummary(PrintWriter out, ClusterLayout layout, ClusterFile c) {
-    long storage = c.processes().stream().filter(p -> p.roleEnum() == Role.STORAGE).count();
+    long storage = c.processes().stream().filter(p -> p.roleEnum().servesStorage()).count();
+    String withMount =
+        c.processes().stream().filter(p -> p.roleEnum() == Role.NODE).map(p -> " (" + p.id() + " runs the mount too)").findFirst().orElse("");
     out.println();
     out.println("StrataFS is up: filesystem '" + c.fs() + "' mounted at " + c.mount());
-    out.println("  ZooKeeper " + c.zk() + ", 1 metadata server, " + storage + (storage == 1 ? " storage daemon" : " storage daemons") + "; logs in " + layout.logs());
+    out.println(
+        "  ZooKeeper " + c.zk() + ", 1 metadata server, " + storage + (storage == 1 ? " storage daemon" : " storage daemons") + withMount
+            + "; logs in " + layout.logs());
     for (ExternalTarget t : c.externalsOrNone()) {
       out.println("  external target " + t.name() + ": " + t.uri());
     }

@@ -81,6 +81,23 @@ class UpPlanTest {
   }
 
   @Test
+  void aNodeRestartsAfterTheStorageDaemonsItsMountMayNeedAndStopsBeforeThem() {
+    ClusterFile c =
+        new ClusterFile(
+            "strata", "127.0.0.1:2181", dir.resolve("mnt").toString(), "64M",
+            List.of(
+                new ClusterProcess("node", "storage-1", deadPid, Map.of("rpc", 2), "s1.log", List.of("nvme:/d/1"), null),
+                new ClusterProcess("storage", "storage-2", deadPid, Map.of("rpc", 3), "s2.log", List.of("nvme:/d/2"), null),
+                new ClusterProcess("zk", "zk-1", deadPid, Map.of("client", 2181), "z.log", null, null),
+                new ClusterProcess("meta", "meta-1", live.pid(), Map.of("rpc", 1), "x.log", null, null)));
+    UpPlan plan = UpPlan.decide(Optional.of(c), ProcessProbe::isStrataProcess);
+    assertThat(plan.toStart()).extracting(ClusterProcess::id).containsExactly("zk-1", "storage-2", "storage-1");
+    assertThat(Role.NODE.servesStorage()).isTrue();
+    assertThat(Role.NODE.mounts()).isTrue();
+    assertThat(Role.NODE.compareTo(Role.MOUNT)).as("down stops a node before a separate mount").isNegative();
+  }
+
+  @Test
   void upChangesNothingWhenAlreadyRunning() throws IOException {
     Path json = dir.resolve("cluster.json");
     cluster(live.pid(), live.pid()).write(json);

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 4 end to end, as users run it: {@code strata up --storage 3 --external s3://...} against a
  * real S3 server (S3Proxy on 127.0.0.1), three storage daemons on distinct {@code node} labels,
- * separate processes killed with SIGKILL. The tests share one cluster and run in order; the last
+ * each a process of its own, apart from the mount's ({@code --no-mount-with-storage}), killed with
+ * SIGKILL. The tests share one cluster and run in order; the last
  * one wipes every storage daemon.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -71,6 +72,7 @@ class ReplicationTest {
             .withEnv(Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY));
     strata.up(
         "--storage", "3",
+        "--no-mount-with-storage", // a daemon is killed below while the mount goes on
         "--chunk-size", "8M",
         "--external", "s3=s3://" + BUCKET + "/fs?endpoint=" + s3.endpoint() + "&path-style=true",
         "--heal-grace", "3s",
