@@ -30,14 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
 class StorageDirectoryTest {
   private static final String FS = "dirtest";
 
+  private static StorageDaemon startDaemon(TestingServer zk, Path tmp) {
+    return StorageDaemon.start(
+        new StorageConfig(
+            "s1", List.of(DeviceSpec.parse("nvme:" + tmp.resolve("d0"), "d0")), zk.getConnectString(), FS, "127.0.0.1", 0, Map.of()));
+  }
+
   @Test
   void aDaemonOnThisMachineIsReachedOnItsUnixSocketFirstAndOneElsewhereOnlyOverTcp(@TempDir Path tmp) throws Exception {
     try (TestingServer zk = new TestingServer(true);
-        StorageDaemon local =
-            StorageDaemon.start(
-                new StorageConfig(
-                    "s1", List.of(DeviceSpec.parse("nvme:" + tmp.resolve("d0"), "d0")), zk.getConnectString(), FS,
-                    "127.0.0.1", 0, Map.of()));
+        StorageDaemon local = startDaemon(zk, tmp);
         CuratorFramework curator = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
       curator.start();
       // A daemon on another machine: its socket's path does not exist here.
@@ -69,11 +71,7 @@ class StorageDirectoryTest {
   @Test
   void aDaemonInThisProcessThatServesItIsCalledInProcessFirst(@TempDir Path tmp) throws Exception {
     try (TestingServer zk = new TestingServer(true);
-        StorageDaemon node =
-            StorageDaemon.start(
-                new StorageConfig(
-                    "s1", List.of(DeviceSpec.parse("nvme:" + tmp.resolve("d0"), "d0")), zk.getConnectString(), FS,
-                    "127.0.0.1", 0, Map.of()));
+        StorageDaemon node = startDaemon(zk, tmp);
         CuratorFramework curator = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
       curator.start();
       InProcessAddress served = node.serveInProcess();

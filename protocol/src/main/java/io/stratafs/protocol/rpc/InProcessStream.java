@@ -81,20 +81,20 @@ final class InProcessStream implements CallStream {
     }
     open = false;
     endpoint.forget(this);
-    replies.add(CLOSED);
     releaseQueued();
   }
 
-  /** Releases the replies nobody will read (each is taken from the queue once, so by one thread). */
+  /**
+   * Once closed: releases the replies nobody will read (each is taken from the queue once, so by
+   * one thread) and leaves {@link #CLOSED} to wake a reader.
+   */
   private void releaseQueued() {
     for (Object o; (o = replies.poll()) != null; ) {
       if (o instanceof ByteBuf b) {
         b.release();
-      } else {
-        replies.add(CLOSED); // keep waking readers
-        return;
       }
     }
+    replies.add(CLOSED);
   }
 
   /** Collects one request frame's bytes (length prefix first) and dispatches it when whole. */
