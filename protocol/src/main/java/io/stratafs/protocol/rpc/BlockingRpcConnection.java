@@ -10,10 +10,8 @@ import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.protocol.rpc.wire.RpcHeader;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
@@ -40,7 +38,6 @@ public final class BlockingRpcConnection implements AutoCloseable {
   private final SocketAddress address;
   private final int maxFrameBytes;
   private final CallStream stream;
-  private final OutputStream out;
   private final DataInputStream in;
   private long nextCallId;
   /** The call sent and not yet answered, if any: at most one at a time. */
@@ -50,8 +47,6 @@ public final class BlockingRpcConnection implements AutoCloseable {
     this.address = address;
     this.maxFrameBytes = maxFrameBytes;
     this.stream = stream;
-    // Header and body go out with the data in one send(2); data of 64 KiB or more passes through.
-    this.out = new BufferedOutputStream(stream.out(), 64 << 10);
     this.in = new DataInputStream(new BufferedInputStream(stream.in(), 64 << 10));
   }
 
@@ -140,8 +135,7 @@ public final class BlockingRpcConnection implements AutoCloseable {
     ByteBuf frame = RpcFrame.encode(UnpooledByteBufAllocator.DEFAULT, header, request, data);
     try {
       stream.arm(timeoutMillis); // a server that stopped reading must not hold this thread forever
-      frame.readBytes(out, frame.readableBytes());
-      out.flush();
+      stream.writeFrame(frame);
     } catch (SocketTimeoutException e) {
       throw timedOut(method, timeoutMillis, e);
     } catch (IOException e) {

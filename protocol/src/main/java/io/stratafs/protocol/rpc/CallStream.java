@@ -1,5 +1,6 @@
 package io.stratafs.protocol.rpc;
 
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,7 +13,11 @@ import java.io.OutputStream;
 sealed interface CallStream extends AutoCloseable permits TcpCallStream, UnixSocketStream, InProcessStream {
   InputStream in();
 
-  OutputStream out();
+  /**
+   * Sends one whole encoded frame, length prefix included; the caller keeps ownership of {@code
+   * frame} and releases it after.
+   */
+  void writeFrame(ByteBuf frame) throws IOException;
 
   /**
    * The current call's reads, and writes where the stream can bound them, must end within {@code
@@ -27,4 +32,18 @@ sealed interface CallStream extends AutoCloseable permits TcpCallStream, UnixSoc
 
   @Override
   void close();
+
+  /**
+   * How a socket's stream sends a frame: through {@code buffered}, a 64 KiB buffer over the socket
+   * (see {@link #buffered}), so that header and body go out with the data in one send(2).
+   */
+  static void writeBuffered(ByteBuf frame, OutputStream buffered) throws IOException {
+    frame.readBytes(buffered, frame.readableBytes());
+    buffered.flush();
+  }
+
+  /** A socket's output buffered for {@link #writeBuffered}: data of 64 KiB or more passes through. */
+  static OutputStream buffered(OutputStream socket) {
+    return new java.io.BufferedOutputStream(socket, 64 << 10);
+  }
 }

@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -13,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link BlockingRpcConnection}'s stream to a server in this JVM (ADR 034). The request frame
- * written to {@link #out} is handed to the server's {@link CallDispatcher} as soon as its last
- * byte arrives, on the writing thread, which runs a blocking handler itself (as a direct
- * listener's thread would); the reply frame is queued for {@link #in}. Same frames and handlers as
- * over a socket, without the socket: no system call and no other thread per call.
+ * is handed to the server's {@link CallDispatcher} on the writing thread, which runs a blocking
+ * handler itself (as a direct listener's thread would); the reply frame is queued for {@link #in}.
+ * Same frames and handlers as over a socket, without the socket: no system call, no copy of the
+ * request and no other thread per call.
  *
  * <p>Deadlines: a handler that runs on the caller's thread cannot be abandoned, so a call to a
  * blocking handler has none; it takes as long as the handler, as a system call on a local
@@ -31,7 +30,6 @@ final class InProcessStream implements CallStream {
   private final InProcessEndpoint endpoint;
   private final BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
   private final ReplyChannel channel = new Replies();
-  private final OutputStream out = new RequestFrames();
   private final InputStream in = new ReplyBytes();
   private volatile boolean open = true;
   private volatile boolean armed;
@@ -53,9 +51,28 @@ final class InProcessStream implements CallStream {
     return in;
   }
 
+  /**
+   * Hands the frame to the server's dispatcher on this thread, without a copy: the call's data is
+   * the caller's own buffer, held by the handler until it returns. A blocking handler runs here.
+   */
   @Override
-  public OutputStream out() {
-    return out;
+  public void writeFrame(ByteBuf frame) throws IOException {
+    if (!isOpen()) {
+      throw new IOException("connection to " + endpoint.address() + " is closed");
+    }
+    int length = frame.readableBytes() - RpcFrame.LENGTH_BYTES;
+    if (length < 0 || frame.getUnsignedInt(frame.readerIndex()) != length) {
+      close();
+      throw new IOException("the request frame's length prefix does not match its " + frame.readableBytes() + " bytes");
+    }
+    if (length > endpoint.maxFrameBytes()) {
+      close();
+      throw new IOException("request frame of " + length + " bytes is over the " + endpoint.maxFrameBytes() + "-byte limit");
+    }
+    if (!endpoint.dispatcher().receive(channel, frame.slice(frame.readerIndex() + RpcFrame.LENGTH_BYTES, length), true)) {
+      close();
+      throw new IOException(endpoint.serverName() + " closed the in-process connection: the request frame is unreadable");
+    }
   }
 
   @Override
@@ -95,78 +112,6 @@ final class InProcessStream implements CallStream {
       }
     }
     replies.add(CLOSED);
-  }
-
-  /** Collects one request frame's bytes (length prefix first) and dispatches it when whole. */
-  private final class RequestFrames extends OutputStream {
-    private final byte[] prefix = new byte[RpcFrame.LENGTH_BYTES];
-    private int prefixFilled;
-    private ByteBuf frame;
-
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      while (len > 0) {
-        if (!isOpen()) {
-          dropPartialFrame(); // a frame cut short is never dispatched
-          throw new IOException("connection to " + endpoint.address() + " is closed");
-        }
-        if (frame == null) {
-          int n = Math.min(len, prefix.length - prefixFilled);
-          System.arraycopy(b, off, prefix, prefixFilled, n);
-          prefixFilled += n;
-          off += n;
-          len -= n;
-          if (prefixFilled == prefix.length) {
-            frame = allocate(Integer.toUnsignedLong(java.nio.ByteBuffer.wrap(prefix).getInt()));
-            prefixFilled = 0;
-          }
-        } else {
-          int n = Math.min(len, frame.writableBytes());
-          frame.writeBytes(b, off, n);
-          off += n;
-          len -= n;
-        }
-        if (frame != null && !frame.isWritable()) {
-          dispatch();
-        }
-      }
-    }
-
-    private ByteBuf allocate(long length) throws IOException {
-      if (length > endpoint.maxFrameBytes()) {
-        InProcessStream.this.close();
-        throw new IOException("request frame of " + length + " bytes is over the " + endpoint.maxFrameBytes() + "-byte limit");
-      }
-      // Direct, as a socket listener's: a handler writes its data to a file without another copy.
-      return PooledByteBufAllocator.DEFAULT.directBuffer((int) length, (int) length);
-    }
-
-    private void dispatch() throws IOException {
-      ByteBuf whole = frame;
-      frame = null;
-      boolean readable;
-      try {
-        readable = endpoint.dispatcher().receive(channel, whole, true);
-      } finally {
-        whole.release();
-      }
-      if (!readable) {
-        InProcessStream.this.close();
-        throw new IOException(endpoint.serverName() + " closed the in-process connection: the request frame is unreadable");
-      }
-    }
-
-    private void dropPartialFrame() {
-      if (frame != null) {
-        frame.release();
-        frame = null;
-      }
-    }
   }
 
   /** The queued replies' bytes, in order; blocks for the next reply until the armed deadline. */

@@ -1,5 +1,6 @@
 package io.stratafs.protocol.rpc;
 
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +16,7 @@ final class TcpCallStream implements CallStream {
   private TcpCallStream(Socket socket) throws IOException {
     this.socket = socket;
     this.in = socket.getInputStream();
-    this.out = socket.getOutputStream();
+    this.out = CallStream.buffered(socket.getOutputStream());
   }
 
   /** Connects within {@code timeoutMillis}, with Nagle off and keep-alive on. */
@@ -38,8 +39,8 @@ final class TcpCallStream implements CallStream {
   }
 
   @Override
-  public OutputStream out() {
-    return out;
+  public void writeFrame(ByteBuf frame) throws IOException {
+    CallStream.writeBuffered(frame, out);
   }
 
   /** Bounds reads only: a write blocks while the peer's window is full, as a TCP socket does. */

@@ -1,5 +1,6 @@
 package io.stratafs.protocol.rpc;
 
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,7 +59,7 @@ final class UnixSocketStream implements CallStream {
             }
           }
         };
-    this.out =
+    this.out = CallStream.buffered(
         new OutputStream() {
           @Override
           public void write(int b) throws IOException {
@@ -73,7 +74,7 @@ final class UnixSocketStream implements CallStream {
               throw timedOutOr(e);
             }
           }
-        };
+        });
   }
 
   static UnixSocketStream connect(UnixDomainSocketAddress address) throws IOException {
@@ -95,8 +96,8 @@ final class UnixSocketStream implements CallStream {
   }
 
   @Override
-  public OutputStream out() {
-    return out;
+  public void writeFrame(ByteBuf frame) throws IOException {
+    CallStream.writeBuffered(frame, out);
   }
 
   /** Reads and writes from now on must end within {@code millis}, or the connection is closed. */

@@ -3,13 +3,14 @@ package io.stratafs.protocol.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.protocol.rpc.wire.Empty;
 import io.stratafs.protocol.storage.WriteChunkReply;
 import io.stratafs.protocol.storage.WriteChunkRequest;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -155,14 +156,36 @@ class InProcessEndpointTest {
   @Test
   void anOversizedOrUnreadableFrameClosesTheConnectionWithoutACall() throws Exception {
     InProcessStream big = InProcessStream.connect(address);
-    byte[] prefix = ByteBuffer.allocate(4).putInt(RpcServer.DEFAULT_MAX_FRAME_BYTES + 1).array();
-    assertThatThrownBy(() -> big.out().write(prefix)).isInstanceOf(IOException.class).hasMessageContaining("over the");
+    ByteBuf oversized = frame(RpcServer.DEFAULT_MAX_FRAME_BYTES + 1);
+    try {
+      assertThatThrownBy(() -> big.writeFrame(oversized)).isInstanceOf(IOException.class).hasMessageContaining("over the");
+    } finally {
+      oversized.release();
+    }
     assertThat(big.isOpen()).isFalse();
 
     InProcessStream garbage = InProcessStream.connect(address);
-    byte[] frame = ByteBuffer.allocate(4 + 3).putInt(3).put(new byte[] {1, 2, 3}).array();
-    assertThatThrownBy(() -> garbage.out().write(frame)).isInstanceOf(IOException.class).hasMessageContaining("unreadable");
+    ByteBuf unreadable = frame(3);
+    try {
+      assertThatThrownBy(() -> garbage.writeFrame(unreadable)).isInstanceOf(IOException.class).hasMessageContaining("unreadable");
+    } finally {
+      unreadable.release();
+    }
     assertThat(garbage.isOpen()).isFalse();
+
+    InProcessStream cut = InProcessStream.connect(address);
+    ByteBuf wrongPrefix = Unpooled.buffer().writeInt(10).writeBytes(new byte[] {1, 2, 3});
+    try {
+      assertThatThrownBy(() -> cut.writeFrame(wrongPrefix)).isInstanceOf(IOException.class).hasMessageContaining("length prefix");
+    } finally {
+      wrongPrefix.release();
+    }
     assertThat(server.openConnections()).as("only the test's own connection").isEqualTo(1);
+  }
+
+  /** A length prefix of {@code length} and that many bytes of 1s: no frame of ours. */
+  private static ByteBuf frame(int length) {
+    ByteBuf b = Unpooled.buffer(4 + length).writeInt(length);
+    return b.writeBytes(new byte[length]).setByte(4, 1);
   }
 }
