@@ -1,6 +1,7 @@
 package io.stratafs.cli.cluster;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,9 @@ public record ClusterProcess(
     Boolean leader,
     Map<String, String> labels,
     List<String> externals) {
+
+  /** The order processes start in, by role (see {@link Role}); they stop in its reverse. */
+  public static final Comparator<ClusterProcess> START_ORDER = Comparator.comparing(ClusterProcess::roleEnum);
 
   public ClusterProcess {
     ports = ports == null ? Map.of() : Map.copyOf(ports);

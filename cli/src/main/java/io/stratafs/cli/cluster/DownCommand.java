@@ -7,7 +7,6 @@ import io.stratafs.common.StrataException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -52,7 +51,7 @@ public final class DownCommand implements Callable<Integer> {
     }
     ClusterFile cluster = existing.get();
     List<ClusterProcess> stopOrder =
-        cluster.processes().stream().sorted(Comparator.comparing(ClusterProcess::roleEnum).reversed()).toList();
+        cluster.processes().stream().sorted(ClusterProcess.START_ORDER.reversed()).toList();
     int stopped = 0;
     String stuck = null;
     for (ClusterProcess p : stopOrder) {

@@ -134,7 +134,7 @@ public final class UpCommand implements Callable<Integer> {
       }
       default -> {
         cluster = newCluster(layout, targets, replication);
-        toStart = cluster.processes().stream().sorted(java.util.Comparator.comparing(ClusterProcess::roleEnum)).toList();
+        toStart = cluster.processes().stream().sorted(ClusterProcess.START_ORDER).toList();
         cluster.write(layout.clusterJson());
         out.println("starting StrataFS in " + layout.dataDir());
       }

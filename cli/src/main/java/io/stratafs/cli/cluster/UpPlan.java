@@ -26,7 +26,7 @@ public record UpPlan(Kind kind, List<ClusterProcess> toStart) {
     List<ClusterProcess> stopped =
         existing.get().processes().stream()
             .filter(p -> !isRunning.test(p.pid()))
-            .sorted((a, b) -> a.roleEnum().compareTo(b.roleEnum()))
+            .sorted(ClusterProcess.START_ORDER)
             .toList();
     return stopped.isEmpty()
         ? new UpPlan(Kind.ALREADY_RUNNING, List.of())
