@@ -90,13 +90,19 @@ public final class StorageDaemon implements AutoCloseable {
   }
 
   /**
-   * Also serves the mounts of this JVM by method calls (ADR 034), under the address this daemon
-   * advertises: their per-thread connections to it then run its handlers on their own threads,
-   * with no socket between them. For a node, where a daemon and a mount share a process ({@code
-   * strata node}); mounts started after this call find it ({@code StorageDirectory}).
+   * Also serves the mounts of this JVM by method calls (ADR 034, 035), under the address this
+   * daemon advertises: their per-thread connections to it then run its handlers on their own
+   * threads, and their asynchronous calls run them on this daemon's threads, with no socket
+   * between them. For a node, where a daemon and a mount share a process ({@code strata node});
+   * mounts started after this call find it ({@code StorageDirectory}, {@code RpcClient}).
    */
   public InProcessAddress serveInProcess() {
     return service.serveInProcess(advertisedAddress(address()));
+  }
+
+  /** Client connections over a socket (TCP or Unix) open now (for tests and metrics). */
+  public int socketConnections() {
+    return service.socketConnections();
   }
 
   /** The ZooKeeper registration, for tests that read what is published. */

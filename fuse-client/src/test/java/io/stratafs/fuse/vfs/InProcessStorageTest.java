@@ -10,6 +10,7 @@ import io.stratafs.storage.StorageDaemon;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -19,9 +20,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A mount in the storage daemon's own JVM, as {@code strata node} runs them (ADR 034): its synced
- * writes and its reads through the daemon are method calls on the calling thread, and what it
- * wrote reads back whole.
+ * A mount in the storage daemon's own JVM, as {@code strata node} runs them (ADR 034, 035): its
+ * synced writes and its reads through the daemon are method calls on the calling thread, its
+ * buffered writes' flushes are method calls run on the daemon's threads, and what it wrote reads
+ * back whole.
  */
 @Timeout(120)
 class InProcessStorageTest {
@@ -52,6 +54,18 @@ class InProcessStorageTest {
           vfs.fsync(CTX, ino, c.fh(), true);
         }
         assertThat(VfsClusters.read(vfs, CTX, ino, c.fh(), data.length + 1)).isEqualTo(data);
+        // Buffered: flushed by the write buffer's background flushes and the last flush, several
+        // chunk writes in flight at once (the asynchronous path, ADR 035).
+        byte[] more = new byte[40 << 20];
+        new Random(35).nextBytes(more);
+        for (int off = 0; off < more.length; off += 1 << 20) {
+          vfs.write(CTX, ino, c.fh(), data.length + off, ByteBuffer.wrap(more, off, 1 << 20), 0);
+        }
+        vfs.flush(CTX, ino, c.fh(), 0);
+        byte[] all = VfsClusters.read(vfs, CTX, ino, c.fh(), data.length + more.length + 1);
+        assertThat(Arrays.equals(all, 0, data.length, data, 0, data.length)).isTrue();
+        assertThat(Arrays.equals(all, data.length, all.length, more, 0, more.length)).isTrue();
+        assertThat(storage.socketConnections()).as("no socket connection to the daemon").isZero();
         // A direct listener's connection has a thread for as long as it is open, so look before closing.
         assertThat(Thread.getAllStackTraces().keySet())
             .as("no thread of the daemon's direct listeners serves a connection: every call came in-process")

@@ -24,6 +24,7 @@ final class InProcessEndpoint implements AutoCloseable {
   private final CallDispatcher dispatcher;
   private final int maxFrameBytes;
   private final Set<InProcessStream> streams = ConcurrentHashMap.newKeySet();
+  private final Set<InProcessCall> calls = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private InProcessEndpoint(String name, String serverName, CallDispatcher dispatcher, int maxFrameBytes) {
@@ -89,6 +90,14 @@ final class InProcessEndpoint implements AutoCloseable {
     streams.remove(s);
   }
 
+  void track(InProcessCall call) {
+    calls.add(call);
+  }
+
+  void untrack(InProcessCall call) {
+    calls.remove(call);
+  }
+
   /** Connections open now, for tests. */
   int openConnections() {
     return streams.size();
@@ -100,6 +109,9 @@ final class InProcessEndpoint implements AutoCloseable {
     SERVED.remove(address.name(), this);
     for (InProcessStream s : List.copyOf(streams)) {
       s.close();
+    }
+    for (InProcessCall c : List.copyOf(calls)) {
+      c.close(); // as a closed socket fails its connection's pending calls
     }
   }
 }

@@ -117,7 +117,12 @@ public final class RpcClient implements AutoCloseable {
       call.fail(new StrataException(StatusCode.UNAVAILABLE, "RPC client " + name + " is closed"));
       return call.future;
     }
-    connectionTo(address).send(call, request, payload, epoch);
+    InProcessEndpoint local = inProcess(address);
+    if (local != null) {
+      InProcessCall.start(local, call, request, payload, epoch, maxFrameBytes);
+    } else {
+      connectionTo(address).send(call, request, payload, epoch);
+    }
     return call.future;
   }
 
@@ -189,6 +194,12 @@ public final class RpcClient implements AutoCloseable {
       throw new IllegalArgumentException("expected host:port, got '" + hostPort + "'");
     }
     return InetSocketAddress.createUnresolved(hostPort.substring(0, i), Integer.parseInt(hostPort.substring(i + 1)));
+  }
+
+  /** The server of this JVM that serves {@code address} in-process (ADR 035), or null. */
+  private static InProcessEndpoint inProcess(InetSocketAddress address) {
+    InProcessEndpoint e = InProcessEndpoint.find(address.getHostString() + ":" + address.getPort()).orElse(null);
+    return e != null && e.isOpen() ? e : null;
   }
 
   private ClientConnection connectionTo(InetSocketAddress address) {

@@ -197,11 +197,15 @@ public final class RpcServer implements AutoCloseable {
 
   /** How many client connections are open right now, direct and in-process ones included (for tests and metrics). */
   public int openConnections() {
+    InProcessEndpoint p = inProcess;
+    return socketConnections() + (p == null ? 0 : p.openConnections());
+  }
+
+  /** How many client connections over a socket (TCP or Unix) are open right now. */
+  public int socketConnections() {
     DirectListener d = direct;
     DirectListener u = directSocket;
-    InProcessEndpoint p = inProcess;
-    return connections.size() + (d == null ? 0 : d.openConnections()) + (u == null ? 0 : u.openConnections())
-        + (p == null ? 0 : p.openConnections());
+    return connections.size() + (d == null ? 0 : d.openConnections()) + (u == null ? 0 : u.openConnections());
   }
 
   /** The server's state: NEW, RUNNING, CLOSED... */

@@ -127,9 +127,14 @@ public final class StorageService implements AutoCloseable {
     return server.directAddress();
   }
 
-  /** Also serves callers in this JVM under {@code name}, by method calls (ADR 034). */
+  /** Also serves callers in this JVM under {@code name}, by method calls (ADR 034, 035). */
   public InProcessAddress serveInProcess(String name) {
     return server.serveInProcess(name);
+  }
+
+  /** Client connections over a socket (TCP or Unix) open now. */
+  public int socketConnections() {
+    return server.socketConnections();
   }
 
   @Override
