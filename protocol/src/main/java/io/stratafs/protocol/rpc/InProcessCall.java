@@ -70,8 +70,9 @@ final class InProcessCall implements ReplyChannel {
         c.fail(unavailable(endpoint, call));
         return;
       }
-      // A well-formed frame of our own: receive only returns false for an unreadable one.
-      endpoint.dispatcher().receive(c, frame.slice(frame.readerIndex() + RpcFrame.LENGTH_BYTES, length), false);
+      if (!endpoint.dispatcher().receive(c, frame.slice(frame.readerIndex() + RpcFrame.LENGTH_BYTES, length), false)) {
+        c.fail(new StrataException(StatusCode.PROTOCOL_ERROR, endpoint.serverName() + " could not read the request frame of " + call.method));
+      }
     } catch (RuntimeException e) { // the server's executor refused the call: it is stopping
       c.fail(new StrataException(StatusCode.UNAVAILABLE, endpoint.serverName() + " could not take " + call.method + ": " + e, e));
     } finally {
@@ -84,12 +85,10 @@ final class InProcessCall implements ReplyChannel {
         CallTimeouts.TIMER.newTimeout(t -> fail(call.timedOut()), Math.max(0, call.remainingMillis()), TimeUnit.MILLISECONDS));
   }
 
-  /** Fails the call unless it is settled already (the reply, a timeout or the server stopping won). */
+  /** Fails the call; a no-op when it is settled already (the reply, a timeout or the server stopping won). */
   void fail(Throwable error) {
     endpoint.untrack(this);
-    if (!call.future.isDone()) {
-      call.fail(error);
-    }
+    call.fail(error);
   }
 
   static StrataException unavailable(InProcessEndpoint endpoint, PendingCall<?> call) {

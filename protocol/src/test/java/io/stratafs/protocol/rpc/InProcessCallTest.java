@@ -21,22 +21,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link RpcClient} calls to an address a server of this JVM serves in-process (ADR 035): the
  * handler runs on the server's threads, no socket is opened, and bulk data, errors, timeouts,
  * epochs, frame limits and the server stopping behave as over a connection.
  */
+@ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class InProcessCallTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
-  private static LeakCheck leaks;
   private final TestService service = new TestService();
   private final AtomicReference<Thread> handlerThread = new AtomicReference<>();
   private final ExecutorService serverThreads =
@@ -44,16 +43,6 @@ class InProcessCallTest {
   private RpcServer server;
   private RpcClient client;
   private InetSocketAddress address;
-
-  @BeforeAll
-  static void watchLeaks() {
-    leaks = LeakCheck.install();
-  }
-
-  @AfterAll
-  static void noLeaks() {
-    leaks.assertNoLeaks();
-  }
 
   @BeforeEach
   void start() {

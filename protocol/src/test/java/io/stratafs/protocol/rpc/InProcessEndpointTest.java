@@ -18,22 +18,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A server's endpoint for callers in its own JVM (ADR 034): the same calls and answers as its
  * sockets, the handler on the caller's own thread, replies from other threads waited for until the
  * deadline, and a name that lives exactly as long as the server.
  */
+@ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class InProcessEndpointTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
-  private static LeakCheck leaks;
   private final TestService service = new TestService();
   private final AtomicReference<Thread> handlerThread = new AtomicReference<>();
   private final ExecutorService completer = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-completer"));
@@ -41,16 +40,6 @@ class InProcessEndpointTest {
   private RpcServer server;
   private InProcessAddress address;
   private BlockingRpcConnection connection;
-
-  @BeforeAll
-  static void watchLeaks() {
-    leaks = LeakCheck.install();
-  }
-
-  @AfterAll
-  static void noLeaks() {
-    leaks.assertNoLeaks();
-  }
 
   @BeforeEach
   void start() {

@@ -9,24 +9,28 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns Netty's leak reports (logged by ResourceLeakDetector, paranoid in tests) into a test
- * failure: install before the tests, assert after them.
+ * failure: a test class with {@code @ExtendWith(LeakCheck.class)} listens for them before its
+ * tests and fails after them (after its own {@code @AfterAll}) if any came.
  */
-final class LeakCheck {
+final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
   private final ListAppender<ILoggingEvent> reports = new ListAppender<>();
 
-  static LeakCheck install() {
-    LeakCheck check = new LeakCheck();
-    check.reports.start();
-    ((Logger) LoggerFactory.getLogger(ResourceLeakDetector.class)).addAppender(check.reports);
-    return check;
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    reports.start();
+    ((Logger) LoggerFactory.getLogger(ResourceLeakDetector.class)).addAppender(reports);
   }
 
   /** Collects garbage, then allocates so the detector reports what the collector found. */
-  void assertNoLeaks() {
+  @Override
+  public void afterAll(ExtensionContext context) {
     for (int round = 0; round < 3; round++) {
       System.gc();
       for (ByteBufAllocator alloc :

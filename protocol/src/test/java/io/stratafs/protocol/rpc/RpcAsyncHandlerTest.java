@@ -15,17 +15,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Event-loop handlers answer when their stage completes; blocking handlers may use a given executor. */
+@ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RpcAsyncHandlerTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
-  private static LeakCheck leaks;
 
   private final ExecutorService completer = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-completer"));
   private final ExecutorService handlers = Executors.newCachedThreadPool(r -> new Thread(r, "test-handler"));
@@ -33,16 +32,6 @@ class RpcAsyncHandlerTest {
   private final AtomicReference<ByteBuf> heldData = new AtomicReference<>();
   private RpcServer server;
   private RpcClient client;
-
-  @BeforeAll
-  static void watchLeaks() {
-    leaks = LeakCheck.install();
-  }
-
-  @AfterAll
-  static void noLeaks() {
-    leaks.assertNoLeaks();
-  }
 
   private void start() {
     server =

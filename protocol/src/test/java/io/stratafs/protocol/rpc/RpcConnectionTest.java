@@ -15,26 +15,15 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Connections come and go: unreachable peers, dropped connections, restarted servers. */
+@ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RpcConnectionTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
-  private static LeakCheck leaks;
-
-  @BeforeAll
-  static void watchLeaks() {
-    leaks = LeakCheck.install();
-  }
-
-  @AfterAll
-  static void noLeaks() {
-    leaks.assertNoLeaks();
-  }
 
   @Test
   void peerDownIsUnavailableNamingTheAddress() throws IOException {

@@ -12,33 +12,22 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A misbehaving peer on a raw socket gets an error reply or a closed connection; others go on. */
+@ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RpcMalformedInputTest {
   private static final int MAX_FRAME_BYTES = 64 << 10;
-  private static LeakCheck leaks;
 
   private final TestService service = new TestService();
   private RpcServer server;
   private RpcClient client;
   private Socket raw;
-
-  @BeforeAll
-  static void watchLeaks() {
-    leaks = LeakCheck.install();
-  }
-
-  @AfterAll
-  static void noLeaks() {
-    leaks.assertNoLeaks();
-  }
 
   @BeforeEach
   void start() throws IOException {

@@ -17,32 +17,21 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RpcRoundTripTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
-  private static LeakCheck leaks;
 
   private final TestService service = new TestService();
   private RpcServer server;
   private RpcClient client;
   private InetSocketAddress address;
-
-  @BeforeAll
-  static void watchLeaks() {
-    leaks = LeakCheck.install();
-  }
-
-  @AfterAll
-  static void noLeaks() {
-    leaks.assertNoLeaks();
-  }
 
   @BeforeEach
   void start() {
