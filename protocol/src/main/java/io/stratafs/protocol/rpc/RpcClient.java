@@ -117,11 +117,13 @@ public final class RpcClient implements AutoCloseable {
       call.fail(new StrataException(StatusCode.UNAVAILABLE, "RPC client " + name + " is closed"));
       return call.future;
     }
-    InProcessEndpoint local = inProcess(address);
+    // Resolved and unresolved forms of the same host:port are one server.
+    String key = address.getHostString() + ":" + address.getPort();
+    InProcessEndpoint local = inProcess(key);
     if (local != null) {
       InProcessCall.start(local, call, request, payload, epoch, maxFrameBytes);
     } else {
-      connectionTo(address).send(call, request, payload, epoch);
+      connectionTo(key, address).send(call, request, payload, epoch);
     }
     return call.future;
   }
@@ -196,15 +198,13 @@ public final class RpcClient implements AutoCloseable {
     return InetSocketAddress.createUnresolved(hostPort.substring(0, i), Integer.parseInt(hostPort.substring(i + 1)));
   }
 
-  /** The server of this JVM that serves {@code address} in-process (ADR 035), or null. */
-  private static InProcessEndpoint inProcess(InetSocketAddress address) {
-    InProcessEndpoint e = InProcessEndpoint.find(address.getHostString() + ":" + address.getPort()).orElse(null);
+  /** The server of this JVM that serves {@code hostPort} in-process (ADR 035), or null. */
+  private static InProcessEndpoint inProcess(String hostPort) {
+    InProcessEndpoint e = InProcessEndpoint.find(hostPort).orElse(null);
     return e != null && e.isOpen() ? e : null;
   }
 
-  private ClientConnection connectionTo(InetSocketAddress address) {
-    // Resolved and unresolved forms of the same host:port share one connection.
-    String key = address.getHostString() + ":" + address.getPort();
+  private ClientConnection connectionTo(String key, InetSocketAddress address) {
     return connections.compute(
         key,
         (k, current) ->
