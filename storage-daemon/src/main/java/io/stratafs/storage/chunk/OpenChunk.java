@@ -85,7 +85,7 @@ final class OpenChunk {
     }
     WriteBehind.Range full = writeBehind.written(offset, end, synced);
     if (full != null) {
-      WriteBehind.start(this, full);
+      writeBehind.start(this, full);
     }
   }
 

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * no metadata, so it alone makes nothing durable; {@link WriteOp#force} pairs it with one {@code
  * fdatasync} of another file on the same filesystem, whose flush covers every write the device
  * completed before it (ADR 027). {@link WriteBehind} starts the write-back of sequential writes
- * with it early, so their sync finds little left to write (ADR 031). Its descriptors are
+ * with it early, so their sync finds little left to write (ADR 031), and drops their pages from
+ * the page cache once written, with {@code posix_fadvise} (ADR 036). Its descriptors are
  * read-only ({@link io.stratafs.common.ReadOnlyDescriptors}): they only start and wait for
  * write-back of pages written through the chunk's channels. Thread-safe.
  */
@@ -26,6 +27,7 @@ final class PageWriteback {
   private static final int WAIT_BEFORE = 1;
   private static final int WRITE = 2;
   private static final int WAIT_AFTER = 4;
+  private static final int POSIX_FADV_DONTNEED = 4;
   /**
    * Filesystems that overwrite a file's allocated blocks in place and flush the device cache on
    * every fdatasync, whatever the file; copy-on-write ones (btrfs, zfs) move overwritten blocks,
@@ -36,6 +38,9 @@ final class PageWriteback {
   public interface LibC {
     @SaveError
     int sync_file_range(int fd, long offset, long nbytes, int flags);
+
+    /** Returns the error number itself, not -1 with errno. */
+    int posix_fadvise(int fd, long offset, long len, int advice);
   }
 
   private static final LibC LIBC = load();
@@ -77,6 +82,19 @@ final class PageWriteback {
   /** Writes the file's dirty pages to the device and waits until the device has them all. */
   static void await(int fd) throws IOException {
     call(fd, 0, 0, WAIT_BEFORE | WRITE | WAIT_AFTER, "await");
+  }
+
+  /**
+   * Writes the dirty pages of {@code length} bytes from {@code offset}, waits until the device has
+   * them, then drops those pages from the page cache. Only clean pages are dropped, so a page
+   * written again meanwhile stays; a write-back error is kept for the next fdatasync, as above.
+   */
+  static void dropWhenWritten(int fd, long offset, long length) throws IOException {
+    call(fd, offset, length, WAIT_BEFORE | WRITE | WAIT_AFTER, "wait");
+    int errno = LIBC.posix_fadvise(fd, offset, length, POSIX_FADV_DONTNEED);
+    if (errno != 0) {
+      throw new IOException("posix_fadvise (DONTNEED) of descriptor " + fd + " failed: errno " + errno);
+    }
   }
 
   private static void call(int fd, long offset, long length, int flags, String what) throws IOException {

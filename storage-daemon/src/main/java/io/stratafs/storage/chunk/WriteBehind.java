@@ -16,15 +16,20 @@ import org.slf4j.LoggerFactory;
  * left to write. Random writes never fill a window, so their pages stay in the page cache until a
  * sync or the kernel's own write-back, where rewriting a page costs nothing extra.
  *
+ * <p>Once the next window has started, the one before it is waited for and dropped from the page
+ * cache (drop-behind, ADR 036): a streamed chunk keeps about one window cached instead of all of
+ * it, the mount that wrote the bytes already caches them in its own page cache, and the next
+ * window's copy reuses pages just freed instead of taking new ones from the kernel.
+ *
  * <p>Starting write-back makes nothing durable and changes no answer: durability is still the
  * sync's alone, and a write-back error stays recorded for the data file's next fdatasync, which
- * reports it.
+ * reports it. Dropping only ever drops clean pages.
  *
  * <p>The kernel call that starts write-back spends a few hundred microseconds per window building
- * device requests, so it runs on a thread of its own, outside the chunk's lock, and the write
- * that filled the window is answered at once. When that thread is behind, new windows are left
- * to the sync. An instance follows one chunk's stream; it is not thread-safe and is used under
- * the chunk's write lock.
+ * device requests, and the drop waits for the device, so both run on a thread of their own,
+ * outside the chunk's lock, and the write that filled the window is answered at once. When that
+ * thread is behind, new windows are left to the sync (and stay cached). An instance follows one
+ * chunk's stream; it is not thread-safe and is used under the chunk's write lock.
  */
 final class WriteBehind {
   /** Bytes of one sequential stream handed to write-back at once. */
@@ -40,6 +45,11 @@ final class WriteBehind {
   private long streamEnd = -1;
   /** Start of the stream's bytes not handed to write-back yet. */
   private long pendingFrom;
+  /**
+   * The window started last, still cached: the next start drops it. Any earlier window, not just
+   * the adjacent one, because a mount's parallel flushes deliver a stream's windows out of order.
+   */
+  private Range cachedWindow;
 
   WriteBehind(long window) {
     this.window = window;
@@ -69,12 +79,15 @@ final class WriteBehind {
   }
 
   /**
-   * Starts write-back of {@code range} of the chunk's data file on the starter thread. The start
-   * holds a reference to the chunk until it ran or was dropped, which keeps the descriptor open.
+   * Starts write-back of {@code range} of the chunk's data file on the starter thread, and then
+   * drops the window started before it once the device has it. The task holds a reference to the
+   * chunk until it ran or was refused, which keeps the descriptor open.
    */
-  static void start(OpenChunk chunk, Range range) {
+  void start(OpenChunk chunk, Range range) {
+    Range behind = cachedWindow;
+    cachedWindow = range;
     if (chunk.retain()) {
-      STARTER.execute(new Start(chunk, range));
+      STARTER.execute(new Start(chunk, range, behind));
     }
   }
 
@@ -87,16 +100,20 @@ final class WriteBehind {
     }
   }
 
-  private record Start(OpenChunk chunk, Range range) implements Runnable {
+  /** Starts write-back of {@code range}, then drops {@code behind} (null: nothing to drop). */
+  private record Start(OpenChunk chunk, Range range, Range behind) implements Runnable {
     @Override
     public void run() {
       try {
         PageWriteback.start(chunk.dataFd, range.offset(), range.length());
+        if (behind != null) {
+          PageWriteback.dropWhenWritten(chunk.dataFd, behind.offset(), behind.length());
+        }
       } catch (IOException e) {
-        // Only an early start failed: the pages are still dirty (or their error is recorded),
-        // and the sync that makes them durable writes them or reports it.
+        // Only an early start or drop failed: the pages are still dirty or cached (or their
+        // error is recorded), and the sync that makes them durable writes them or reports it.
         if (FAILURE_LOGGED.compareAndSet(false, true)) {
-          LOG.warn("starting write-back of a chunk's sequential writes failed ({}); its sync will write them", e.getMessage());
+          LOG.warn("write-behind of a chunk's sequential writes failed ({}); its sync will write them", e.getMessage());
         } else {
           LOG.debug("starting write-back failed", e);
         }

@@ -19,7 +19,10 @@ import jnr.ffi.Runtime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which written ranges go to write-back early (ADR 031), and that they really leave the page cache's dirty set. */
+/**
+ * Which written ranges go to write-back early (ADR 031), that they really leave the page cache's
+ * dirty set, and that windows behind the newest leave the page cache (ADR 036).
+ */
 class WriteBehindTest {
   private static final long CHUNK = 0x0123_4567_89ab_cdefL;
 
@@ -87,6 +90,43 @@ class WriteBehindTest {
         assertThat(CacheStat.dirtyPages(oc.dataFd, 0, windows * WriteBehind.WINDOW))
             .as("dirty pages left in the full windows")
             .isZero();
+        assertThat(CacheStat.cachedPages(oc.dataFd, 0, (windows - 1) * WriteBehind.WINDOW))
+            .as("pages still cached in the windows before the last one started")
+            .isZero();
+
+        WriteOp.force(oc);
+        try (ReadResult r = ReadOp.run(oc, 0, expected.length, UnpooledByteBufAllocator.DEFAULT)) {
+          assertThat(ByteBufUtil.getBytes(r.data())).isEqualTo(expected);
+        }
+      } finally {
+        oc.release();
+      }
+    }
+  }
+
+  @Test
+  void windowsArrivingOutOfOrderAreDroppedToo() throws Exception {
+    Device device = Device.open("s1", new DeviceSpec("d0", "nvme", dir.resolve("d0")), 0);
+    assumeTrue(device.syncsWithOneFlush(), "write-behind needs the descriptors of a one-flush device (ext4, xfs)");
+    int window = (int) WriteBehind.WINDOW;
+    int[] order = {1, 0, 3, 2}; // how a mount's parallel flushes may deliver a stream's windows
+    byte[] expected = new byte[order.length * window];
+    new Random(11).nextBytes(expected);
+    try (OpenChunkCache cache = new OpenChunkCache(4)) {
+      OpenChunk oc = cache.acquire(device, CHUNK, true);
+      try {
+        for (int w : order) {
+          ByteBuf buf = Unpooled.wrappedBuffer(expected, w * window, window);
+          try {
+            WriteOp.run(oc, (long) w * window, buf, false);
+          } finally {
+            buf.release();
+          }
+        }
+        WriteBehind.awaitQueued();
+        long last = 2L * window; // window 2 started last and stays cached
+        assertThat(CacheStat.cachedPages(oc.dataFd, 0, last)).as("cached before the last window").isZero();
+        assertThat(CacheStat.cachedPages(oc.dataFd, last + window, window)).as("cached after it").isZero();
 
         WriteOp.force(oc);
         try (ReadResult r = ReadOp.run(oc, 0, expected.length, UnpooledByteBufAllocator.DEFAULT)) {
@@ -109,6 +149,14 @@ class WriteBehindTest {
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
 
     static long dirtyPages(int fd, long offset, long length) {
+      return field(fd, offset, length, 1);
+    }
+
+    static long cachedPages(int fd, long offset, long length) {
+      return field(fd, offset, length, 0);
+    }
+
+    private static long field(int fd, long offset, long length, int index) {
       Runtime runtime = Runtime.getRuntime(LIBC);
       Pointer range = Memory.allocateDirect(runtime, 16);
       range.putLong(0, offset);
@@ -116,7 +164,7 @@ class WriteBehindTest {
       Pointer stat = Memory.allocateDirect(runtime, 40); // nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted
       long rc = LIBC.syscall(SYS_CACHESTAT, fd, range, stat, 0);
       assumeTrue(rc == 0, "cachestat(2) is not available on this kernel");
-      return stat.getLong(8);
+      return stat.getLong(8L * index);
     }
   }
 }
