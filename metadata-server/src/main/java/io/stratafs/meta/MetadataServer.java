@@ -4,6 +4,7 @@ import io.stratafs.common.LifeCycle;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
 import io.stratafs.meta.journal.GroupCommitJournal;
+import io.stratafs.meta.kv.Cf;
 import io.stratafs.meta.kv.KvStore;
 import io.stratafs.meta.kv.rocks.RocksKvStore;
 import io.stratafs.meta.server.MetaLeadership;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class MetadataServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetadataServer.class);
   private static final long REAPER_PERIOD_MS = 1000;
+  /** The chunk gc's retry pass; a removal that queues chunks also requests a pass at once. */
   private static final long GC_PERIOD_MS = 5000;
   private static final long START_WAIT_MS = 10_000;
 
@@ -124,6 +126,7 @@ public final class MetadataServer implements AutoCloseable {
         REAPER_PERIOD_MS, REAPER_PERIOD_MS, TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(() -> guarded("chunk gc", gc::runOnce),
         GC_PERIOD_MS, GC_PERIOD_MS, TimeUnit.MILLISECONDS);
+    journal.afterPutsInto(Cf.GC, () -> gc.requestPass(background));
     long replicatorMs = cfg.replication().replicatorPeriodMs();
     background.scheduleWithFixedDelay(() -> guarded("external replicator", () -> service.replicator().runOnce(false)),
         replicatorMs, replicatorMs, TimeUnit.MILLISECONDS);

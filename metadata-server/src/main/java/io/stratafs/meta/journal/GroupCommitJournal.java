@@ -2,12 +2,14 @@ package io.stratafs.meta.journal;
 
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
+import io.stratafs.meta.kv.Cf;
 import io.stratafs.meta.kv.KvStore;
 import io.stratafs.meta.kv.OverlayReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -29,11 +31,14 @@ public final class GroupCommitJournal implements Journal {
 
   private record Pending(Mutation<?> mutation, CompletableFuture<Object> done) {}
 
+  private record PutListener(Cf cf, Runnable listener) {}
+
   private final KvStore store;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private final AtomicLong syncs = new AtomicLong();
   private final WalSyncer walSyncer;
+  private final List<PutListener> putListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   public GroupCommitJournal(String name, KvStore store) {
@@ -75,6 +80,11 @@ public final class GroupCommitJournal implements Journal {
   @Override
   public void awaitDurable() {
     walSyncer.awaitDurable();
+  }
+
+  @Override
+  public void afterPutsInto(Cf cf, Runnable listener) {
+    putListeners.add(new PutListener(cf, listener));
   }
 
   /** Synced writes so far: fewer than mutations when groups formed. */
@@ -141,11 +151,24 @@ public final class GroupCommitJournal implements Journal {
       refused.forEach(p -> p.done().completeExceptionally(t));
       return;
     }
+    notifyPutListeners(groupTx);
     for (int i = 0; i < ok.size(); i++) {
       ok.get(i).done().complete(results.get(i));
     }
     for (int i = 0; i < refused.size(); i++) {
       refused.get(i).done().completeExceptionally(refusals.get(i));
+    }
+  }
+
+  private void notifyPutListeners(OverlayReader committed) {
+    for (PutListener l : putListeners) {
+      if (committed.putInto(l.cf())) {
+        try {
+          l.listener().run();
+        } catch (RuntimeException e) {
+          LOG.error("a listener for puts into {} failed", l.cf(), e);
+        }
+      }
     }
   }
 

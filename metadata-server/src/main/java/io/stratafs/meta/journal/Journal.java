@@ -1,5 +1,6 @@
 package io.stratafs.meta.journal;
 
+import io.stratafs.meta.kv.Cf;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,6 +24,13 @@ public interface Journal extends AutoCloseable {
    * not wait for their sync; at once when none is pending.
    */
   void awaitDurable();
+
+  /**
+   * Runs {@code listener} after each committed group that put a key into {@code cf}, on the
+   * journal's own thread: it must not block. For work that follows such writes (the chunk gc after
+   * a removal queued chunks) to start at once instead of at its next periodic pass.
+   */
+  void afterPutsInto(Cf cf, Runnable listener);
 
   @Override
   void close();

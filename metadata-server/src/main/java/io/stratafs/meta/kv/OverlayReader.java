@@ -2,6 +2,7 @@ package io.stratafs.meta.kv;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,6 +18,7 @@ public final class OverlayReader implements KvReader {
   private final KvReader base;
   private final Map<Cf, TreeMap<byte[], byte[]>> writes = new EnumMap<>(Cf.class);
   private final KvBatch batch = new KvBatch();
+  private final EnumSet<Cf> putInto = EnumSet.noneOf(Cf.class);
 
   public OverlayReader(KvReader base) {
     this.base = base;
@@ -29,6 +31,12 @@ public final class OverlayReader implements KvReader {
   public void put(Cf cf, byte[] key, byte[] value) {
     map(cf).put(key.clone(), value.clone());
     batch.put(cf, key, value);
+    putInto.add(cf);
+  }
+
+  /** Whether a key was put (not only deleted) in {@code cf} here, directly or by an absorbed overlay. */
+  public boolean putInto(Cf cf) {
+    return putInto.contains(cf);
   }
 
   public void delete(Cf cf, byte[] key) {

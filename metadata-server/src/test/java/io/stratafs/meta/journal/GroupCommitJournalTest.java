@@ -42,6 +42,34 @@ class GroupCommitJournalTest {
   }
 
   @Test
+  void putListenersRunAfterAGroupThatPutIntoTheirColumnFamilyAndNotOtherwise() {
+    try (MemoryKvStore store = new MemoryKvStore();
+        GroupCommitJournal journal = new GroupCommitJournal("t", store)) {
+      List<byte[]> seenAtNotice = new ArrayList<>();
+      journal.afterPutsInto(Cf.GC, () -> seenAtNotice.add(store.get(Cf.GC, b("chunk"))));
+      journal.submit(tx -> {
+        tx.put(Cf.INODES, b("n"), b("1"));
+        return null;
+      });
+      assertThat(seenAtNotice).as("a group that put into another column family").isEmpty();
+      journal.submit(Mutation.unsynced(tx -> {
+        tx.put(Cf.GC, b("chunk"), b("queued"));
+        return null;
+      }));
+      assertThat(seenAtNotice).as("the put is in the store when the listener runs").containsExactly(b("queued"));
+      journal.submit(tx -> {
+        tx.delete(Cf.GC, b("chunk"));
+        return null;
+      });
+      assertThatThrownBy(() -> journal.submit(tx -> {
+        tx.put(Cf.GC, b("other"), b("refused"));
+        throw StrataException.of(StatusCode.NOT_FOUND, "refused after its put");
+      })).isInstanceOf(StrataException.class);
+      assertThat(seenAtNotice).as("after a delete only, and after a refused mutation's put").hasSize(1);
+    }
+  }
+
+  @Test
   void aFailedMutationDiscardsOnlyItsOwnWrites() throws Exception {
     try (MemoryKvStore store = new MemoryKvStore();
         GroupCommitJournal journal = new GroupCommitJournal("t", store)) {

@@ -13,8 +13,11 @@ import io.stratafs.meta.kv.MemoryKvStore;
 import io.stratafs.protocol.meta.ChunkInfo;
 import io.stratafs.protocol.meta.Replica;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,44 @@ class ChunkGcTest {
       assertThat(gc.runOnce()).isEqualTo(1);
       assertThat(store.scan(Cf.GC, new byte[0], null, 10)).isEmpty();
       assertThat(daemons.localChunks()).isEmpty();
+    }
+  }
+
+  @Test
+  void aRequestedPassRunsOnTheExecutorAndRequestsBeforeItStartsShareIt() {
+    try (RealDaemons daemons = new RealDaemons(tmp, "a");
+        MemoryKvStore store = new MemoryKvStore();
+        GroupCommitJournal journal = new GroupCommitJournal("gc", store)) {
+      ChunkInfo one = chunk(1, daemons, "a");
+      daemons.put(one.getReplicas(0), 1, 1, new byte[] {1});
+      store.write(new KvBatch().put(Cf.GC, u64(1), encodeChunk(one)), true);
+      ChunkGc gc = new ChunkGc(store, journal, daemons.rpc, daemons.view);
+      List<Runnable> queued = new ArrayList<>();
+      gc.requestPass(queued::add);
+      gc.requestPass(queued::add);
+      assertThat(queued).as("two requests before the pass started").hasSize(1);
+      assertThat(daemons.get("a", 1)).as("nothing deleted before the pass runs").containsExactly(1);
+
+      queued.remove(0).run();
+      assertThat(daemons.get("a", 1)).isNull();
+      assertThat(store.scan(Cf.GC, new byte[0], null, 10)).isEmpty();
+      gc.requestPass(queued::add);
+      assertThat(queued).as("a request after the pass started gets a pass of its own").hasSize(1);
+    }
+  }
+
+  @Test
+  void aRefusedRequestLeavesTheQueueToTheNextRequest() {
+    try (RealDaemons daemons = new RealDaemons(tmp, "a");
+        MemoryKvStore store = new MemoryKvStore();
+        GroupCommitJournal journal = new GroupCommitJournal("gc", store)) {
+      ChunkGc gc = new ChunkGc(store, journal, daemons.rpc, daemons.view);
+      gc.requestPass(task -> {
+        throw new RejectedExecutionException("shutting down");
+      });
+      List<Runnable> queued = new ArrayList<>();
+      gc.requestPass(queued::add);
+      assertThat(queued).as("the refused request did not stay pending").hasSize(1);
     }
   }
 
