@@ -87,20 +87,10 @@ class InProcessCallTest {
   @Test
   void twoHundredConcurrentCallsEachGetTheirOwnBytesBack() {
     List<byte[]> payloads = new ArrayList<>();
-    List<CompletableFuture<RpcResponse<WriteChunkReply>>> futures = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      byte[] payload = TestService.randomBytes(i % 3 == 0 ? 0 : ThreadLocalRandom.current().nextInt(1, 300_000));
-      payloads.add(payload);
-      futures.add(
-          client.call(address, TestService.ECHO, WriteChunkRequest.newBuilder().setChunkId(i).build(),
-              TestService.wrap(payload), WriteChunkReply.parser(), TIMEOUT));
+      payloads.add(TestService.randomBytes(i % 3 == 0 ? 0 : ThreadLocalRandom.current().nextInt(1, 300_000)));
     }
-    for (int i = 0; i < futures.size(); i++) {
-      try (RpcResponse<WriteChunkReply> response = futures.get(i).join()) {
-        assertThat(response.body().getChunkLength()).isEqualTo(i + payloads.get(i).length);
-        assertThat(TestService.bytes(response.data())).isEqualTo(payloads.get(i));
-      }
-    }
+    TestService.assertConcurrentEchoes(client, address, payloads, TIMEOUT);
   }
 
   @Test

@@ -71,7 +71,6 @@ class RpcRoundTripTest {
   @Test
   void twoHundredConcurrentCallsShareOneConnection() {
     List<byte[]> payloads = new ArrayList<>();
-    List<CompletableFuture<RpcResponse<WriteChunkReply>>> futures = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       int size = switch (i % 4) {
         case 0 -> 0;
@@ -79,18 +78,9 @@ class RpcRoundTripTest {
         case 2 -> ThreadLocalRandom.current().nextInt(1_000, 20_000);
         default -> ThreadLocalRandom.current().nextInt(100_000, 300_000);
       };
-      byte[] payload = TestService.randomBytes(size);
-      payloads.add(payload);
-      futures.add(
-          client.call(address, TestService.ECHO, WriteChunkRequest.newBuilder().setChunkId(i).build(),
-              TestService.wrap(payload), WriteChunkReply.parser(), TIMEOUT));
+      payloads.add(TestService.randomBytes(size));
     }
-    for (int i = 0; i < futures.size(); i++) {
-      try (RpcResponse<WriteChunkReply> response = futures.get(i).join()) {
-        assertThat(response.body().getChunkLength()).isEqualTo(i + payloads.get(i).length);
-        assertThat(TestService.bytes(response.data())).isEqualTo(payloads.get(i));
-      }
-    }
+    TestService.assertConcurrentEchoes(client, address, payloads, TIMEOUT);
     assertThat(server.openConnections()).isEqualTo(1);
   }
 

@@ -11,8 +11,12 @@ import io.stratafs.protocol.rpc.wire.Empty;
 import io.stratafs.protocol.storage.StorageReply;
 import io.stratafs.protocol.storage.WriteChunkReply;
 import io.stratafs.protocol.storage.WriteChunkRequest;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +100,25 @@ final class TestService {
       assertThat(back.array()).isEqualTo(bytes);
       WriteChunkReply small = c.call(ECHO, WriteChunkRequest.newBuilder().setChunkId(7).build(), WriteChunkReply.parser(), 0, timeout);
       assertThat(small.getChunkLength()).isEqualTo(7);
+    }
+  }
+
+  /**
+   * Sends every payload to {@code address} as an echo call at once (chunk id = its index), then
+   * checks that each call got its own bytes back.
+   */
+  static void assertConcurrentEchoes(RpcClient client, InetSocketAddress address, List<byte[]> payloads, Duration timeout) {
+    List<CompletableFuture<RpcResponse<WriteChunkReply>>> futures = new ArrayList<>();
+    for (int i = 0; i < payloads.size(); i++) {
+      futures.add(
+          client.call(address, ECHO, WriteChunkRequest.newBuilder().setChunkId(i).build(),
+              wrap(payloads.get(i)), WriteChunkReply.parser(), timeout));
+    }
+    for (int i = 0; i < futures.size(); i++) {
+      try (RpcResponse<WriteChunkReply> response = futures.get(i).join()) {
+        assertThat(response.body().getChunkLength()).isEqualTo(i + payloads.get(i).length);
+        assertThat(bytes(response.data())).isEqualTo(payloads.get(i));
+      }
     }
   }
 
