@@ -1,5 +1,6 @@
 package io.stratafs.meta;
 
+import io.stratafs.common.CoalescingTrigger;
 import io.stratafs.common.LifeCycle;
 import io.stratafs.common.StatusCode;
 import io.stratafs.common.StrataException;
@@ -124,9 +125,9 @@ public final class MetadataServer implements AutoCloseable {
     ChunkGc gc = new ChunkGc(store, journal, storageRpc, storage);
     background.scheduleWithFixedDelay(() -> guarded("session reaper", service::expireSessions),
         REAPER_PERIOD_MS, REAPER_PERIOD_MS, TimeUnit.MILLISECONDS);
-    background.scheduleWithFixedDelay(() -> guarded("chunk gc", gc::runOnce),
-        GC_PERIOD_MS, GC_PERIOD_MS, TimeUnit.MILLISECONDS);
-    journal.afterPutsInto(Cf.GC, () -> gc.requestPass(background));
+    Runnable gcPass = () -> guarded("chunk gc", gc::runOnce);
+    background.scheduleWithFixedDelay(gcPass, GC_PERIOD_MS, GC_PERIOD_MS, TimeUnit.MILLISECONDS);
+    journal.afterPutsInto(Cf.GC, new CoalescingTrigger(background, gcPass)::request);
     long replicatorMs = cfg.replication().replicatorPeriodMs();
     background.scheduleWithFixedDelay(() -> guarded("external replicator", () -> service.replicator().runOnce(false)),
         replicatorMs, replicatorMs, TimeUnit.MILLISECONDS);

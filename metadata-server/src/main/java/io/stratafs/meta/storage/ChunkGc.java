@@ -11,9 +11,6 @@ import io.stratafs.protocol.meta.ExternalCopy;
 import io.stratafs.protocol.meta.Replica;
 import io.stratafs.protocol.storage.StorageRegistration;
 import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * Deletes the replicas and every external generation of chunks queued in the gc column family,
  * once the removal that queued them is durable, then the gc entry itself; an entry whose daemon
  * (or every daemon reaching its external target) is down stays queued for the next pass.
- * Passes run periodically (the retries) and, through {@link #requestPass}, as soon as a removal
- * queued chunks, so their space comes back about one WAL sync after an unlink, not seconds later.
- * Passes are serialized; thread-safe.
+ * The metadata server runs passes periodically (the retries) and as soon as a removal queued
+ * chunks (ADR 037), so their space comes back about one WAL sync after an unlink, not seconds
+ * later. Passes are serialized; thread-safe.
  */
 public final class ChunkGc {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkGc.class);
@@ -33,38 +30,12 @@ public final class ChunkGc {
   private final Journal journal;
   private final StorageRpc rpc;
   private final StorageView view;
-  private final AtomicBoolean passRequested = new AtomicBoolean();
 
   public ChunkGc(KvReader store, Journal journal, StorageRpc rpc, StorageView view) {
     this.store = store;
     this.journal = journal;
     this.rpc = rpc;
     this.view = view;
-  }
-
-  /**
-   * Runs a pass on {@code executor} soon: chunks were just queued. Requests made before that pass
-   * starts share it; one made while it runs gets another. Never blocks (the journal calls it on its
-   * writer thread); an executor that is shutting down leaves the queue to the next start.
-   */
-  public void requestPass(Executor executor) {
-    if (!passRequested.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      executor.execute(this::requestedPass);
-    } catch (RejectedExecutionException e) {
-      passRequested.set(false);
-    }
-  }
-
-  private void requestedPass() {
-    passRequested.set(false);
-    try {
-      runOnce();
-    } catch (RuntimeException e) {
-      LOG.warn("chunk gc pass failed; the periodic pass retries", e);
-    }
   }
 
   /** One pass over the queue; returns how many chunks were deleted. */

@@ -4,6 +4,7 @@ import static io.stratafs.meta.schema.MetaSchema.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stratafs.common.CoalescingTrigger;
 import io.stratafs.meta.journal.GroupCommitJournal;
 import io.stratafs.meta.journal.Mutation;
 import io.stratafs.meta.kv.Cf;
@@ -68,15 +69,16 @@ class ChunkGcTest {
       store.write(new KvBatch().put(Cf.GC, u64(1), encodeChunk(one)), true);
       ChunkGc gc = new ChunkGc(store, journal, daemons.rpc, daemons.view);
       List<Runnable> queued = new ArrayList<>();
-      gc.requestPass(queued::add);
-      gc.requestPass(queued::add);
+      CoalescingTrigger soon = new CoalescingTrigger(queued::add, gc::runOnce);
+      soon.request();
+      soon.request();
       assertThat(queued).as("two requests before the pass started").hasSize(1);
       assertThat(daemons.get("a", 1)).as("nothing deleted before the pass runs").containsExactly(1);
 
       queued.remove(0).run();
       assertThat(daemons.get("a", 1)).isNull();
       assertThat(store.scan(Cf.GC, new byte[0], null, 10)).isEmpty();
-      gc.requestPass(queued::add);
+      soon.request();
       assertThat(queued).as("a request after the pass started gets a pass of its own").hasSize(1);
     }
   }
@@ -87,11 +89,17 @@ class ChunkGcTest {
         MemoryKvStore store = new MemoryKvStore();
         GroupCommitJournal journal = new GroupCommitJournal("gc", store)) {
       ChunkGc gc = new ChunkGc(store, journal, daemons.rpc, daemons.view);
-      gc.requestPass(task -> {
-        throw new RejectedExecutionException("shutting down");
-      });
       List<Runnable> queued = new ArrayList<>();
-      gc.requestPass(queued::add);
+      boolean[] shuttingDown = {true};
+      CoalescingTrigger soon = new CoalescingTrigger(task -> {
+        if (shuttingDown[0]) {
+          throw new RejectedExecutionException("shutting down");
+        }
+        queued.add(task);
+      }, gc::runOnce);
+      soon.request();
+      shuttingDown[0] = false;
+      soon.request();
       assertThat(queued).as("the refused request did not stay pending").hasSize(1);
     }
   }

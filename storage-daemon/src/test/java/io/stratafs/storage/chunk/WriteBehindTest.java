@@ -79,12 +79,7 @@ class WriteBehindTest {
       OpenChunk oc = cache.acquire(device, CHUNK, true);
       try {
         for (int offset = 0; offset < expected.length; offset += block) {
-          ByteBuf buf = Unpooled.wrappedBuffer(expected, offset, Math.min(block, expected.length - offset));
-          try {
-            WriteOp.run(oc, offset, buf, false);
-          } finally {
-            buf.release();
-          }
+          write(oc, expected, offset, Math.min(block, expected.length - offset));
         }
         WriteBehind.awaitQueued();
         assertThat(CacheStat.dirtyPages(oc.dataFd, 0, windows * WriteBehind.WINDOW))
@@ -94,10 +89,7 @@ class WriteBehindTest {
             .as("pages still cached in the windows before the last one started")
             .isZero();
 
-        WriteOp.force(oc);
-        try (ReadResult r = ReadOp.run(oc, 0, expected.length, UnpooledByteBufAllocator.DEFAULT)) {
-          assertThat(ByteBufUtil.getBytes(r.data())).isEqualTo(expected);
-        }
+        assertReadsBackAfterItsSync(oc, expected);
       } finally {
         oc.release();
       }
@@ -116,25 +108,34 @@ class WriteBehindTest {
       OpenChunk oc = cache.acquire(device, CHUNK, true);
       try {
         for (int w : order) {
-          ByteBuf buf = Unpooled.wrappedBuffer(expected, w * window, window);
-          try {
-            WriteOp.run(oc, (long) w * window, buf, false);
-          } finally {
-            buf.release();
-          }
+          write(oc, expected, w * window, window);
         }
         WriteBehind.awaitQueued();
         long last = 2L * window; // window 2 started last and stays cached
         assertThat(CacheStat.cachedPages(oc.dataFd, 0, last)).as("cached before the last window").isZero();
         assertThat(CacheStat.cachedPages(oc.dataFd, last + window, window)).as("cached after it").isZero();
 
-        WriteOp.force(oc);
-        try (ReadResult r = ReadOp.run(oc, 0, expected.length, UnpooledByteBufAllocator.DEFAULT)) {
-          assertThat(ByteBufUtil.getBytes(r.data())).isEqualTo(expected);
-        }
+        assertReadsBackAfterItsSync(oc, expected);
       } finally {
         oc.release();
       }
+    }
+  }
+
+  /** Writes {@code length} bytes of {@code bytes} from {@code offset} to the same chunk offset, unsynced. */
+  private static void write(OpenChunk oc, byte[] bytes, int offset, int length) throws IOException {
+    ByteBuf buf = Unpooled.wrappedBuffer(bytes, offset, length);
+    try {
+      WriteOp.run(oc, offset, buf, false);
+    } finally {
+      buf.release();
+    }
+  }
+
+  private static void assertReadsBackAfterItsSync(OpenChunk oc, byte[] expected) throws IOException {
+    WriteOp.force(oc);
+    try (ReadResult r = ReadOp.run(oc, 0, expected.length, UnpooledByteBufAllocator.DEFAULT)) {
+      assertThat(ByteBufUtil.getBytes(r.data())).isEqualTo(expected);
     }
   }
 
